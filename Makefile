@@ -1,0 +1,51 @@
+# The two commands every new user needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgres lint messages bench setup clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## make run: set up, migrate, seed the demo, serve on 127.0.0.1:8000 with a task worker
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) scripts/run_dev.py
+
+## make test: the whole suite on SQLite, then on a throwaway PostgreSQL
+test: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run > /dev/null
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+	$(PY) scripts/with_postgres.py -- $(PY) -m pytest
+
+test-sqlite: $(STAMP)
+	$(PY) -m pytest
+
+test-postgres: $(STAMP)
+	$(PY) scripts/with_postgres.py -- $(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+## make messages: refresh and compile the translations (needs GNU gettext)
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l de --no-obsolete --ignore=.venv --ignore=var --ignore=bench
+	$(PY) manage.py compilemessages -l de --ignore=.venv
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var

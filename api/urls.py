@@ -1,0 +1,28 @@
+"""Routing of ``/api/v1/``: one module per resource."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from api import auth, departments, languages, places, users
+
+urlpatterns = [
+    path("auth/token/", auth.AuthTokenApi.as_view(), name="api-auth-token"),
+    path("me/", auth.MeApi.as_view(), name="api-me"),
+    path("languages/", languages.LanguageListApi.as_view(), name="api-languages"),
+    path("departments/", departments.DepartmentListApi.as_view(), name="api-departments"),
+    path(
+        "departments/<int:pk>/",
+        departments.DepartmentDetailApi.as_view(),
+        name="api-department-detail",
+    ),
+    path("places/", places.PlaceListApi.as_view(), name="api-places"),
+    path("places/<int:pk>/", places.PlaceDetailApi.as_view(), name="api-place-detail"),
+    path("users/", users.UserListApi.as_view(), name="api-users"),
+    path("users/<int:pk>/", users.UserDetailApi.as_view(), name="api-user-detail"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[]),
+        name="api-docs",
+    ),
+]

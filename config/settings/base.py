@@ -1,0 +1,210 @@
+"""Settings shared by every environment.
+
+Each setting read from the environment is documented with a ``#:`` comment;
+the variables themselves are parsed in :mod:`config.env`.
+"""
+
+from __future__ import annotations
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from config.env import (
+    BASE_DIR,
+    VAR_DIR,  # noqa: F401 (re-exported for the environment modules)
+    database_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    secret_key,
+)
+
+#: ``SECRET_KEY``: signs sessions, tokens and one-tap links. Generated into ``var/`` when unset.
+SECRET_KEY = secret_key()
+#: ``DEBUG``: show tracebacks; never in production.
+DEBUG = env_bool("DEBUG", False)
+#: ``ALLOWED_HOSTS``: comma-separated host names this installation answers to.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+#: ``CSRF_TRUSTED_ORIGINS``: comma-separated origins (with scheme) behind a proxy.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+#: ``SITE_URL``: the public base URL used in e-mail links.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_q",
+    "core",
+    "volunteers",
+    "sprachpool",
+    "requests.apps.RequestsConfig",
+    "matching",
+    "api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+#: ``DATABASE_URL``: e.g. ``postgres://user:pass@host:5432/name``; default SQLite in ``var/``.
+DATABASES = {"default": dj_database_url.parse(database_url(), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", _("German")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Berlin"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+#: ``STATIC_ROOT``: where ``collectstatic`` gathers files for the web server.
+STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+
+#: ``EMAIL_BACKEND``: Django e-mail backend; console by default, SMTP in production.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+#: ``EMAIL_HOST`` / ``EMAIL_PORT`` / ``EMAIL_HOST_USER`` / ``EMAIL_HOST_PASSWORD``: SMTP server.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+#: ``EMAIL_USE_TLS``: STARTTLS towards the SMTP server.
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+#: ``DEFAULT_FROM_EMAIL``: sender of every message.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "WIR-Sprachpool <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+#: ``SMS_BACKEND``: dotted path of the SMS backend class; console by default.
+SMS_BACKEND = env_str("SMS_BACKEND", "core.sms.ConsoleSmsBackend")
+#: ``PHONE_REGION``: region for phone numbers written without a country code.
+PHONE_REGION = env_str("PHONE_REGION", "DE")
+
+#: ``REDIS_URL``: when set, django-q2 uses Redis as its broker instead of the database.
+REDIS_URL = env_str("REDIS_URL", "")
+#: ``Q_WORKERS``: number of django-q2 worker processes.
+Q_WORKERS = env_int("Q_WORKERS", 2)
+Q_CLUSTER: dict[str, object] = {
+    "name": "wir-sprachpool",
+    "workers": Q_WORKERS,
+    "timeout": 300,
+    "retry": 360,
+    "max_attempts": 3,
+    "queue_limit": 50,
+    "bulk": 10,
+    "catch_up": False,
+    "label": "Django Q",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+#: ``THROTTLE_REGISTER``: rate for anonymous self-registration per client address.
+THROTTLE_REGISTER = env_str("THROTTLE_REGISTER", "10/hour")
+#: ``THROTTLE_ANON`` / ``THROTTLE_USER``: general API rates.
+THROTTLE_ANON = env_str("THROTTLE_ANON", "120/minute")
+THROTTLE_USER = env_str("THROTTLE_USER", "600/minute")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "register": THROTTLE_REGISTER,
+        "anon": THROTTLE_ANON,
+        "user": THROTTLE_USER,
+    },
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "WIR-Sprachpool API",
+    "DESCRIPTION": "Volunteers, sponsorship networks and the community-interpreter pool "
+    "of Hessen's WIR-Vielfaltszentren.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+#: ``DEMO_ACCOUNTS``: let ``seed_demo`` create the demo logins even when DEBUG is off.
+DEMO_ACCOUNTS = env_bool("DEMO_ACCOUNTS", False)
+
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}

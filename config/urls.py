@@ -1,0 +1,12 @@
+"""URL root: the web pages, the REST API under /api/v1/, i18n and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("api.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,25 @@
+"""Django app config for the core: centers, users, roles, departments, languages, places, audit."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from core.navigation import NavItem
+
+COORDINATOR = "coordinator"
+EVERY_ROLE = ("coordinator", "caseworker", "volunteer", "network_lead")
+
+
+class CoreConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "core"
+    verbose_name = _("Core")
+    nav_items = [
+        NavItem("home", _("Overview"), EVERY_ROLE, order=0),
+        NavItem("department-list", _("Departments"), (COORDINATOR,), order=80),
+        NavItem("place-list", _("Places"), (COORDINATOR,), order=81),
+        NavItem("member-list", _("Members"), (COORDINATOR,), order=82),
+        NavItem("audit-list", _("Audit trail"), (COORDINATOR,), order=90),
+    ]
+
+    def ready(self) -> None:
+        from core import signals  # noqa: F401  (connects the audit receivers)

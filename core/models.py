@@ -1,0 +1,339 @@
+"""Core domain: the tenant (Center) and its rules, users and their roles, departments,
+languages, places and the audit trail."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import Topic
+from core.scoping import CenterScopedQuerySet
+
+
+def default_excluded_topics() -> list[str]:
+    """Settings most WIR pools do not serve."""
+    return [Topic.COURT, Topic.POLICE, Topic.BAMF]
+
+
+class Center(models.Model):
+    """A WIR-Vielfaltszentrum: the tenant, with the rules its pool follows."""
+
+    class AllowanceRule(models.TextChoices):
+        FLAT_PER_CLIENT = "flat_per_client", _("Flat amount per assignment and client (WIR)")
+        HOURLY = "hourly", _("Per started hour plus travel")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    county = models.CharField(_("county or city"), max_length=200)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+
+    offer_expiry_hours = models.PositiveSmallIntegerField(
+        _("offer expires after (hours)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+    )
+    gap_minutes = models.PositiveSmallIntegerField(
+        _("minimum gap between two assignments (minutes)"),
+        default=30,
+        validators=[MaxValueValidator(240)],
+    )
+    min_lead_working_days = models.PositiveSmallIntegerField(
+        _("minimum lead time (working days)"),
+        default=3,
+        validators=[MaxValueValidator(20)],
+    )
+    excluded_topics = models.JSONField(
+        _("settings the pool does not serve"), default=default_excluded_topics, blank=True
+    )
+    relay_contact = models.BooleanField(
+        _("relay contact to interpreters"),
+        default=False,
+        help_text=_("Requesters get the center's relay number instead of the private one."),
+    )
+    relay_phone = models.CharField(_("relay phone number"), max_length=20, blank=True)
+    allowance_rule = models.CharField(
+        _("allowance rule"),
+        max_length=20,
+        choices=AllowanceRule.choices,
+        default=AllowanceRule.FLAT_PER_CLIENT,
+    )
+    allowance_flat_amount = models.DecimalField(
+        _("flat amount per assignment (EUR)"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("20.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    allowance_cap_per_client = models.PositiveSmallIntegerField(
+        _("paid assignments per client at most"), default=5
+    )
+    allowance_hourly_amount = models.DecimalField(
+        _("amount per started hour (EUR)"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("15.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    allowance_per_km = models.DecimalField(
+        _("travel allowance per km (EUR)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.30"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("retention period (months)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+
+    class Meta:
+        verbose_name = _("center")
+        verbose_name_plural = _("centers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        unknown = sorted(set(self.excluded_topics or []) - set(Topic.values))
+        if unknown:
+            raise ValidationError(
+                {"excluded_topics": _("Unknown setting: %(codes)s") % {"codes": ", ".join(unknown)}}
+            )
+        if self.relay_contact and not self.relay_phone:
+            raise ValidationError(
+                {"relay_phone": _("A relay number is needed when contact is relayed.")}
+            )
+
+    def serves_topic(self, topic: str) -> bool:
+        """Whether the pool takes appointments of this setting."""
+        return topic not in (self.excluded_topics or [])
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may see comes from their memberships."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "username"]
+
+    @property
+    def display_name(self) -> str:
+        full = self.get_full_name().strip()
+        return full or self.username
+
+
+class Role(models.TextChoices):
+    """What a member may do within a center."""
+
+    COORDINATOR = "coordinator", _("Coordinator")
+    CASEWORKER = "caseworker", _("Caseworker")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    NETWORK_LEAD = "network_lead", _("Network lead")
+
+
+class Department(models.Model):
+    """A Fachdienst of the county that books interpreters."""
+
+    class Kind(models.TextChoices):
+        YOUTH_OFFICE = "youth_office", _("Youth welfare office (Jugendamt)")
+        SOCIAL_OFFICE = "social_office", _("Social welfare office (Sozialamt)")
+        HEALTH_OFFICE = "health_office", _("Public health office (Gesundheitsamt)")
+        IMMIGRATION_OFFICE = "immigration_office", _("Immigration office (Ausländerbehörde)")
+        JOB_CENTRE = "job_centre", _("Job centre (Jobcenter)")
+        SCHOOL = "school", _("School")
+        DAY_CARE = "day_care", _("Day-care centre")
+        OTHER = "other", _("Other")
+
+    center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, related_name="departments", verbose_name=_("center")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["center", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "name"], name="department_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in one center; caseworkers belong to a department."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    center = models.ForeignKey(
+        Center, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("center")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("department"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["center", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "center", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.center} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        if self.role == Role.CASEWORKER and self.department_id is None:
+            raise ValidationError({"department": _("A caseworker belongs to a department.")})
+        if self.department_id and self.department.center_id != self.center_id:
+            raise ValidationError({"department": _("The department belongs to another center.")})
+
+
+class Language(models.Model):
+    """A language or variety an interpreter can work in, at dialect level where pools need it."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        primary_key=True,
+        help_text=_("ISO 639-1 where one exists, else ISO 639-3."),
+    )
+    name_de = models.CharField(_("German name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+    name_native = models.CharField(_("native name"), max_length=100, blank=True)
+    rtl = models.BooleanField(_("written right to left"), default=False)
+    macrolanguage = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="varieties",
+        verbose_name=_("macrolanguage"),
+    )
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        ordering = ["name_de"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the active UI language."""
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "de").startswith("en") else self.name_de
+
+
+class Place(models.Model):
+    """A town or an office of a center, with coordinates for travel distances."""
+
+    class Kind(models.TextChoices):
+        TOWN = "town", _("Town")
+        OFFICE = "office", _("Office")
+        SCHOOL = "school", _("School or day care")
+        OTHER = "other", _("Other")
+
+    center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, related_name="places", verbose_name=_("center")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TOWN)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    lat = models.FloatField(
+        _("latitude"), validators=[MinValueValidator(-90.0), MaxValueValidator(90.0)]
+    )
+    lon = models.FloatField(
+        _("longitude"), validators=[MinValueValidator(-180.0), MaxValueValidator(180.0)]
+    )
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["center", "city", "name"]
+        constraints = [models.UniqueConstraint(fields=["center", "name"], name="place_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEvent(models.Model):
+    """Who saw or changed which personal datum, and when. Written only by ``audit_log``."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+        VIEW = "view", _("viewed")
+        EXPORT = "export", _("exported")
+        LOGIN = "login", _("logged in")
+        LOGOUT = "logout", _("logged out")
+        TRANSITION = "transition", _("status changed")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    center = models.ForeignKey(
+        Center,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("center"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

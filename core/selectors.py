@@ -1,0 +1,87 @@
+"""Reads of the core, already scoped to the caller's centers and role."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from core.models import AuditEvent, Center, Department, Language, Membership, Place, Role, User
+from core.scoping import center_ids_for, is_admin
+
+
+def center_list(*, user: User, roles: list[str] | None = None) -> QuerySet[Center]:
+    """Centers where the user holds one of ``roles`` (any role when None; all for admins)."""
+    if is_admin(user):
+        return Center.objects.all()
+    return Center.objects.filter(pk__in=center_ids_for(user, roles=roles))
+
+
+def language_list(*, search: str = "") -> QuerySet[Language]:
+    """All languages, optionally filtered by code or name."""
+    languages = Language.objects.select_related("macrolanguage")
+    if search:
+        languages = languages.filter(
+            Q(code__iexact=search)
+            | Q(name_de__icontains=search)
+            | Q(name_en__icontains=search)
+            | Q(name_native__icontains=search)
+        )
+    return languages
+
+
+def department_list(*, user: User, search: str = "") -> QuerySet[Department]:
+    """Departments of the user's centers; every member may read them."""
+    departments = Department.objects.for_user(user).select_related("center")
+    if search:
+        departments = departments.filter(
+            Q(name__icontains=search) | Q(cost_centre__icontains=search)
+        )
+    return departments
+
+
+def place_list(*, user: User, search: str = "", kind: str = "") -> QuerySet[Place]:
+    """Places of the user's centers; every member may read them."""
+    places = Place.objects.for_user(user).select_related("center")
+    if search:
+        places = places.filter(
+            Q(name__icontains=search) | Q(city__icontains=search) | Q(postcode__startswith=search)
+        )
+    if kind:
+        places = places.filter(kind=kind)
+    return places
+
+
+def member_list(*, user: User, search: str = "", role: str = "") -> QuerySet[User]:
+    """Users with a membership in a center the caller coordinates."""
+    if is_admin(user):
+        users = User.objects.all()
+    else:
+        centers = center_ids_for(user, roles=[Role.COORDINATOR])
+        users = User.objects.filter(memberships__center__in=centers)
+        if role:
+            users = users.filter(memberships__role=role, memberships__center__in=centers)
+    if role and is_admin(user):
+        users = users.filter(memberships__role=role)
+    if search:
+        users = users.filter(
+            Q(username__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(email__icontains=search)
+        )
+    return users.distinct().order_by("last_name", "first_name", "username")
+
+
+def member_memberships(*, user: User, member: User) -> QuerySet[Membership]:
+    """The member's memberships in centers the caller coordinates."""
+    return (
+        Membership.objects.for_user(user, roles=[Role.COORDINATOR])
+        .filter(user=member)
+        .select_related("center", "department")
+    )
+
+
+def audit_event_list(*, user: User) -> QuerySet[AuditEvent]:
+    """The audit trail of the centers the user coordinates."""
+    return AuditEvent.objects.for_user(user, roles=[Role.COORDINATOR]).select_related(
+        "actor", "center"
+    )

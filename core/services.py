@@ -1,0 +1,123 @@
+"""State changes of the core: the audit trail, centers' members, departments and places."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+
+from core.models import AuditEvent, Center, Department, Membership, Place, Role, User
+from core.scoping import forget_memberships
+
+
+def audit_log(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    center: Center | int | None = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record who did what to which object.
+
+    :param actor: the acting user; ``None`` for the system (tasks, the engine).
+    :param action: one of :class:`AuditEvent.Action`.
+    :param obj: the object concerned; its type, id and center are taken from it.
+    :param center: the center, when ``obj`` has none or is not given.
+    :param detail: changed field names and other non-personal context. Never values
+        of personal data: the audit trail must not become a second copy of them.
+    """
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id if object_id is not None else obj.pk
+        if center is None:
+            center = getattr(obj, "center_id", None)
+    center_id = center.pk if isinstance(center, Center) else center
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        center_id=center_id,
+        object_type=object_type or "",
+        object_id="" if object_id is None else str(object_id),
+        detail=detail or {},
+    )
+
+
+def changed_fields(instance: models.Model, data: dict[str, Any]) -> list[str]:
+    """Names of the fields in ``data`` whose value differs from the instance's."""
+    return sorted(name for name, value in data.items() if getattr(instance, name) != value)
+
+
+@transaction.atomic
+def department_create(*, actor: User | None, center: Center, **fields: Any) -> Department:
+    """Create a department (Fachdienst) of a center."""
+    department = Department(center=center, **fields)
+    department.full_clean()
+    department.save()
+    audit_log(actor=actor, action=AuditEvent.Action.CREATE, obj=department)
+    return department
+
+
+@transaction.atomic
+def department_update(*, actor: User | None, department: Department, **fields: Any) -> Department:
+    """Change a department's name, kind, cost centre, e-mail or active flag."""
+    changed = changed_fields(department, fields)
+    for name, value in fields.items():
+        setattr(department, name, value)
+    department.full_clean()
+    department.save()
+    if changed:
+        audit_log(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=department,
+            detail={"fields": changed},
+        )
+    return department
+
+
+@transaction.atomic
+def place_create(*, actor: User | None, center: Center, **fields: Any) -> Place:
+    """Create a town or office of a center."""
+    place = Place(center=center, **fields)
+    place.full_clean()
+    place.save()
+    audit_log(actor=actor, action=AuditEvent.Action.CREATE, obj=place)
+    return place
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    actor: User | None,
+    user: User,
+    center: Center,
+    role: str,
+    department: Department | None = None,
+) -> Membership:
+    """Give a user a role in a center (idempotent)."""
+    membership = Membership.objects.filter(user=user, center=center, role=role).first()
+    if membership is None:
+        membership = Membership(user=user, center=center, role=Role(role), department=department)
+        membership.full_clean()
+        membership.save()
+        audit_log(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=membership,
+            detail={"role": role},
+        )
+    elif department is not None and membership.department_id != department.pk:
+        membership.department = department
+        membership.full_clean()
+        membership.save()
+        audit_log(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=membership,
+            detail={"fields": ["department"]},
+        )
+    forget_memberships(user)
+    return membership

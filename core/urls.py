@@ -1,0 +1,19 @@
+"""Web pages of the core: landing page, departments, places, members, audit trail."""
+
+from django.urls import path
+
+from core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("departments/", views.department_list, name="department-list"),
+    path("departments/new/", views.department_create, name="department-create"),
+    path("departments/<int:pk>/", views.department_detail, name="department-detail"),
+    path("departments/<int:pk>/edit/", views.department_edit, name="department-edit"),
+    path("places/", views.place_list, name="place-list"),
+    path("places/new/", views.place_create, name="place-create"),
+    path("places/<int:pk>/", views.place_detail, name="place-detail"),
+    path("members/", views.member_list, name="member-list"),
+    path("members/<int:pk>/", views.member_detail, name="member-detail"),
+    path("audit/", views.audit_list, name="audit-list"),
+]

@@ -1,0 +1,199 @@
+"""Web pages of the core. Thin: they read through selectors and write through services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core import selectors, services
+from core.forms import DepartmentForm, PlaceForm
+from core.models import Center, Department, Place, Role
+from core.scoping import has_role, user_memberships
+from core.web import paginate, query_without_page, role_required
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page: one section per role the user holds."""
+    memberships = user_memberships(request.user)
+    roles = sorted({m.role for m in memberships}, key=list(Role.values).index)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "memberships": memberships,
+            "roles": roles,
+            "is_admin": request.user.is_superuser,
+        },
+    )
+
+
+@login_required
+def department_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:100]
+    departments = selectors.department_list(user=request.user, search=search)
+    return render(
+        request,
+        "core/department_list.html",
+        {
+            "page": paginate(request, departments),
+            "search": search,
+            "query": query_without_page(request),
+            "can_edit": has_role(request.user, Role.COORDINATOR),
+        },
+    )
+
+
+@login_required
+def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    department = get_object_or_404(selectors.department_list(user=request.user), pk=pk)
+    can_edit = has_role(request.user, Role.COORDINATOR, center_id=department.center_id)
+    return render(
+        request,
+        "core/department_detail.html",
+        {"department": department, "can_edit": can_edit},
+    )
+
+
+def _coordinated_centers(request: HttpRequest) -> QuerySet[Center]:
+    return selectors.center_list(user=request.user, roles=[Role.COORDINATOR])
+
+
+@role_required(Role.COORDINATOR)
+def department_create(request: HttpRequest) -> HttpResponse:
+    centers = _coordinated_centers(request)
+    form = DepartmentForm(request.POST or None, centers=centers)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        center = data.pop("center")
+        try:
+            department = services.department_create(actor=request.user, center=center, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Department “%(name)s” created.") % {"name": department})
+            return redirect("department-detail", pk=department.pk)
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("New department"), "back_url": reverse("department-list")},
+    )
+
+
+@role_required(Role.COORDINATOR)
+def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    department = get_object_or_404(
+        Department.objects.for_user(request.user, roles=[Role.COORDINATOR]), pk=pk
+    )
+    form = DepartmentForm(
+        request.POST or None, instance=department, centers=_coordinated_centers(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "center"}
+        department = Department.objects.get(pk=pk)
+        try:
+            services.department_update(actor=request.user, department=department, **fields)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("department-detail", pk=pk)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("Edit department"),
+            "back_url": reverse("department-detail", args=[pk]),
+        },
+    )
+
+
+@login_required
+def place_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:100]
+    kind = request.GET.get("kind", "")
+    if kind not in Place.Kind.values:
+        kind = ""
+    places = selectors.place_list(user=request.user, search=search, kind=kind)
+    return render(
+        request,
+        "core/place_list.html",
+        {
+            "page": paginate(request, places),
+            "search": search,
+            "kind": kind,
+            "kinds": Place.Kind.choices,
+            "query": query_without_page(request),
+            "can_edit": has_role(request.user, Role.COORDINATOR),
+        },
+    )
+
+
+@login_required
+def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    place = get_object_or_404(selectors.place_list(user=request.user), pk=pk)
+    return render(request, "core/place_detail.html", {"place": place})
+
+
+@role_required(Role.COORDINATOR)
+def place_create(request: HttpRequest) -> HttpResponse:
+    form = PlaceForm(request.POST or None, centers=_coordinated_centers(request))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        center = data.pop("center")
+        try:
+            place = services.place_create(actor=request.user, center=center, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Place “%(name)s” created.") % {"name": place})
+            return redirect("place-detail", pk=place.pk)
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("New place"), "back_url": reverse("place-list")},
+    )
+
+
+@role_required(Role.COORDINATOR)
+def member_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:100]
+    role = request.GET.get("role", "")
+    if role not in Role.values:
+        role = ""
+    members = selectors.member_list(user=request.user, search=search, role=role)
+    return render(
+        request,
+        "core/member_list.html",
+        {
+            "page": paginate(request, members.prefetch_related("memberships__center")),
+            "search": search,
+            "role": role,
+            "roles": Role.choices,
+            "query": query_without_page(request),
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(selectors.member_list(user=request.user), pk=pk)
+    memberships = selectors.member_memberships(user=request.user, member=member)
+    if not memberships and not request.user.is_superuser:
+        raise Http404
+    return render(
+        request, "core/member_detail.html", {"member": member, "memberships": memberships}
+    )
+
+
+@role_required(Role.COORDINATOR)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    events = selectors.audit_event_list(user=request.user)
+    return render(request, "core/audit_list.html", {"page": paginate(request, events, per_page=50)})

@@ -1,0 +1,1 @@
+"""Models of the matching app (runs are stored here)."""

@@ -1,0 +1,73 @@
+"""Shared fixtures: two centers with a member of every role, API clients logged in by role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from core.models import Center, Department, Place, Role, User
+from tests.factories import (
+    CenterFactory,
+    DepartmentFactory,
+    MembershipFactory,
+    PlaceFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class Tenant:
+    """One center with a department, a place and one user per role."""
+
+    center: Center
+    department: Department
+    place: Place
+    users: dict[str, User]
+
+
+def make_tenant(slug: str) -> Tenant:
+    center = CenterFactory(slug=slug, name=f"WIR-Vielfaltszentrum {slug}")
+    department = DepartmentFactory(center=center, name="Gesundheitsamt")
+    place = PlaceFactory(center=center, name=f"Kreishaus {slug}")
+    users = {}
+    for role in Role.values:
+        user = UserFactory(username=f"{role}-{slug}")
+        MembershipFactory(
+            user=user,
+            center=center,
+            role=role,
+            department=department if role == Role.CASEWORKER else None,
+        )
+        users[role] = user
+    return Tenant(center=center, department=department, place=place, users=users)
+
+
+@pytest.fixture
+def tenant(db: None) -> Tenant:
+    """The caller's own center."""
+    return make_tenant("eigen")
+
+
+@pytest.fixture
+def other_tenant(db: None) -> Tenant:
+    """A second center whose data the caller must never see."""
+    return make_tenant("fremd")
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api_client: APIClient, tenant: Tenant):  # type: ignore[no-untyped-def]
+    """``api_as(role)``: an API client authenticated as that role's user of ``tenant``."""
+
+    def login(role: str, *, of: Tenant | None = None) -> APIClient:
+        client = APIClient()
+        client.force_authenticate((of or tenant).users[role])
+        return client
+
+    return login
