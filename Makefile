@@ -41,7 +41,7 @@ lint: $(STAMP)
 
 ## make messages: refresh and compile the translations (needs GNU gettext)
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l de --no-obsolete --ignore=.venv --ignore=var --ignore=bench
+	$(PY) manage.py makemessages -l de --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=tests --ignore=scripts
 	$(PY) manage.py compilemessages -l de --ignore=.venv
 
 bench: $(STAMP)

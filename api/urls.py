@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, departments, languages, places, users
+from api import auth, departments, interpreters, languages, networks, places, users, volunteers
 
 urlpatterns = [
     path("auth/token/", auth.AuthTokenApi.as_view(), name="api-auth-token"),
@@ -26,3 +26,6 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+# Resources of the registries; each module owns its routes.
+urlpatterns += volunteers.urlpatterns + interpreters.urlpatterns + networks.urlpatterns

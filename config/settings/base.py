@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "core",
     "volunteers",
     "sprachpool",
+    "networks",
     "requests.apps.RequestsConfig",
     "matching",
     "api",

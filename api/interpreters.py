@@ -1,0 +1,5 @@
+"""``/api/v1/interpreters/``."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

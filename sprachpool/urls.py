@@ -1,0 +1,5 @@
+"""Web pages of the sprachpool app."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
