@@ -91,3 +91,11 @@ def test_schema_and_docs_are_served_without_cdn(db):
     html = docs.content.decode()
     assert "swagger-ui" in html
     assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
+
+
+def test_openapi_schema_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--fail-on-warn", "--file", str(target))
+    assert "/api/v1/auth/token/" in target.read_text()
