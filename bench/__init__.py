@@ -1,0 +1,1 @@
+"""Benchmark of the assignment engine: generator, exact reference, greedy baseline, checker."""

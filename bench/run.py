@@ -1,0 +1,212 @@
+"""Benchmark the assignment engine: ``python bench/run.py [--quick] [--seeds N]``.
+
+For each instance family it prints one row of a Markdown table: feasibility (checked by the
+independent :mod:`bench.checker`), filled priority weight against the exact optimum (MILP)
+and the first-come-first-served greedy baseline, in-person travel against the optimum's,
+engine time, peak memory (``tracemalloc`` during ``solve``) and the engine time relative
+to one dense :func:`scipy.optimize.linear_sum_assignment` call on a random matrix of the
+same size (requests x interpreters).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np
+import scipy
+from scipy.optimize import linear_sum_assignment
+
+from bench.checker import check_result
+from bench.generate import COUNTIES, adversarial, generate
+from bench.reference import exact, greedy
+from matching.core import parse_instance, solve
+
+COUNTY_NAMES = list(COUNTIES)
+
+
+@dataclass
+class Row:
+    """Figures of one instance family."""
+
+    name: str
+    size: str
+    runs: int = 0
+    feasible: int = 0
+    vs_opt: list[float] = field(default_factory=list)
+    vs_greedy: list[float] = field(default_factory=list)
+    not_below_greedy: int = 0
+    travel_vs_opt: list[float] = field(default_factory=list)
+    engine_s: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+    lsa_s: list[float] = field(default_factory=list)
+    milp_s: list[float] = field(default_factory=list)
+    fill: list[float] = field(default_factory=list)
+    note: str = ""
+
+
+def dense_lsa_seconds(n: int, m: int, repeat: int = 3) -> float:
+    """Best time of one dense ``linear_sum_assignment`` on a random n x m matrix."""
+    rng = np.random.default_rng(0)
+    matrix = rng.random((n, m))
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        linear_sum_assignment(matrix)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def measure(row: Row, doc: dict[str, Any], *, with_milp: bool, lsa_s: float) -> None:
+    """Solve one instance, check it, compare it and add its figures to ``row``."""
+    instance = parse_instance(doc)
+    times = []
+    result = None
+    for _ in range(3):
+        gc.collect()
+        started = time.perf_counter()
+        result = solve(instance)
+        times.append(time.perf_counter() - started)
+    assert result is not None
+    tracemalloc.start()
+    solve(instance)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    out = result.to_json()
+    problems = check_result(doc, out)
+    row.runs += 1
+    row.feasible += not problems
+    row.engine_s.append(min(times))
+    row.peak_mb.append(peak / 2**20)
+    row.lsa_s.append(lsa_s)
+    row.fill.append(result.filled / max(result.requests, 1))
+    base = greedy(doc)
+    row.vs_greedy.append(result.filled_weight / max(base.weight, 1))
+    row.not_below_greedy += result.filled_weight >= base.weight
+    if with_milp:
+        ref = exact(doc)
+        row.milp_s.append(ref.seconds)
+        row.vs_opt.append(result.filled_weight / max(ref.weight, 1) if ref.weight else 1.0)
+        if ref.travel_km > 0:
+            row.travel_vs_opt.append(result.travel_km / ref.travel_km)
+    if problems:
+        print(f"  INFEASIBLE {row.name}: {problems[:3]}", file=sys.stderr)
+    print(f"  {row.name} #{row.runs}: engine {min(times):.3f} s", file=sys.stderr, flush=True)
+
+
+def _pct(values: list[float]) -> str:
+    if not values:
+        return "n/a"
+    return f"{100 * statistics.fmean(values):.2f} / {100 * min(values):.2f}"
+
+
+def print_table(rows: list[Row]) -> None:
+    """Print the figures as a Markdown table."""
+    head = (
+        "| instances | size (req x int) | runs | feasible | fill % of requests | "
+        "weight % of optimum avg / min | weight % of greedy avg / min | >= greedy | "
+        "travel vs optimum avg | engine s avg / max | peak MB | dense LSA s | "
+        "engine / LSA | MILP s avg |"
+    )
+    print(head)
+    print("|" + "---|" * (head.count("|") - 1))
+    for r in rows:
+        ratio = statistics.fmean(
+            e / max(lsa, 1e-9) for e, lsa in zip(r.engine_s, r.lsa_s, strict=True)
+        )
+        travel = f"{statistics.fmean(r.travel_vs_opt):.3f}" if r.travel_vs_opt else "n/a"
+        milp = f"{statistics.fmean(r.milp_s):.2f}" if r.milp_s else r.note or "not run"
+        print(
+            f"| {r.name} | {r.size} | {r.runs} | {r.feasible}/{r.runs} | "
+            f"{100 * statistics.fmean(r.fill):.1f} | {_pct(r.vs_opt)} | {_pct(r.vs_greedy)} | "
+            f"{r.not_below_greedy}/{r.runs} | {travel} | "
+            f"{statistics.fmean(r.engine_s):.3f} / {max(r.engine_s):.3f} | "
+            f"{max(r.peak_mb):.1f} | {statistics.fmean(r.lsa_s):.4f} | {ratio:.2f}x | {milp} |"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few seeds, a smaller state run")
+    parser.add_argument("--seeds", type=int, default=None, help="instances per family")
+    args = parser.parse_args(argv)
+    seeds = args.seeds or (3 if args.quick else 10)
+    print(
+        f"# python {platform.python_version()}, numpy {np.__version__}, scipy "
+        f"{scipy.__version__}, {platform.machine()}, seeds per family: {seeds}"
+    )
+    rows: list[Row] = []
+
+    lsa = dense_lsa_seconds(150, 120)
+    row = Row("county (one county, 1 week)", "150 x 120")
+    for s in range(seeds):
+        doc = generate(
+            seed=s,
+            n_requests=150,
+            n_interpreters=120,
+            counties=[COUNTY_NAMES[s % len(COUNTY_NAMES)]],
+        )
+        measure(row, doc, with_milp=True, lsa_s=lsa)
+    rows.append(row)
+
+    lsa = dense_lsa_seconds(400, 150)
+    row = Row("county, scarce supply", "400 x 150")
+    for s in range(seeds):
+        doc = generate(
+            seed=1000 + s,
+            n_requests=400,
+            n_interpreters=150,
+            counties=[COUNTY_NAMES[(s * 5) % len(COUNTY_NAMES)]],
+            availability_rate=0.3,
+        )
+        measure(row, doc, with_milp=True, lsa_s=lsa)
+    rows.append(row)
+
+    lsa = dense_lsa_seconds(120, 6)
+    row = Row("adversarial: one scarce language, one morning", "120 x 6")
+    for s in range(seeds):
+        measure(row, adversarial(seed=s), with_milp=True, lsa_s=lsa)
+    rows.append(row)
+
+    lsa = dense_lsa_seconds(40, 4)
+    row = Row("adversarial, small (exact-agreement check)", "8-27 x 2-4")
+    for s in range(seeds * 5):
+        measure(
+            row,
+            adversarial(seed=s, n_requests=8 + s % 20, n_interpreters=2 + s % 3),
+            with_milp=True,
+            lsa_s=lsa,
+        )
+    rows.append(row)
+
+    n, m = (1000, 1700) if args.quick else (3000, 5000)
+    lsa = dense_lsa_seconds(n, m)
+    row = Row(
+        "state (21 centers, 1 week)",
+        f"{n} x {m}",
+        note="not run (MILP too large for HiGHS in reasonable time)",
+    )
+    for s in range(1 if args.quick else 3):
+        measure(
+            row, generate(seed=7000 + s, n_requests=n, n_interpreters=m), with_milp=False, lsa_s=lsa
+        )
+    rows.append(row)
+
+    print_table(rows)
+    return 0 if all(r.feasible == r.runs for r in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

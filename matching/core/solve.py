@@ -1,0 +1,519 @@
+"""Solve a matching instance: decomposition, assignment rounds, conflict-free local search.
+
+How the engine stays free of double bookings while reaching (close to) the optimum fill:
+
+1. **Candidates.** :func:`~matching.core.feasibility.candidate_pairs` lists every pair that
+   satisfies the per-pair hard constraints (language/level, mode, radius, availability,
+   busy + gap, gender, client, child clearance, topic). Only these pairs are ever assigned.
+2. **Time-disjoint slots.** A request occupies ``[start, end + gap)`` on its interpreter's
+   timeline. For every interpreter its open candidate requests are swept in time order and
+   cut into *slots*: maximal runs of overlapping occupied intervals. Requests in different
+   slots of one interpreter can never conflict, so each slot is one assignment column.
+3. **Rounds of `linear_sum_assignment`.** Requests x slots form a bipartite graph that falls
+   apart into small connected components (by language, day, region). Each component with a
+   real choice is solved by :func:`scipy.optimize.linear_sum_assignment` on its dense
+   gain matrix (gain = scale x priority weight - secondary cost; a request left out is the
+   "unfilled" option). Slots of one interpreter and the interpreters' earlier assignments
+   are disjoint in time, so every round's result is conflict-free by construction. The next
+   round re-cuts the remaining free time of every interpreter and fills it, until no open
+   request has a free candidate.
+4. **Local search (exact per interpreter).** A slot takes one request per round, so a round
+   may pick the one request in the middle of a chain that blocks two neighbours. For every
+   interpreter with an open candidate the engine solves the *weighted interval scheduling*
+   problem exactly (dynamic programming over its own and the open requests) and keeps it
+   when the total gain rises; then it tries ejection moves (an open request takes the place
+   of conflicting ones, which move to another free interpreter). Every move keeps the
+   schedule conflict-free and strictly increases the gain, so the search terminates.
+5. **Travel polish and final check.** Assigned requests move to a cheaper free candidate
+   where one exists (weight unchanged), and a last independent pass over the result drops
+   anything that would violate a hard constraint (it never fires; tests and the benchmark
+   check this with a separate checker).
+
+Everything is ordered by request and interpreter id, so the result is deterministic.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
+
+from matching.core.costs import DEFAULT_WEIGHTS, Weights
+from matching.core.explain import Occupancy, explain_assignment, hints_for, reasons_for
+from matching.core.feasibility import FloatArray, IntArray, schedule_index, sorted_unique
+from matching.core.instance import Instance
+from matching.core.problem import Problem, build_problem
+from matching.core.result import Assignment, Result, Unfilled
+
+_EPS = 1e-6
+_MAX_PASSES = 12
+_MAX_EJECT = 4
+#: Components up to this many matrix cells use a dense linear_sum_assignment; larger ones
+#: with fewer than _SPARSE_DENSITY of the cells filled use sparse LAPJV (same optimum).
+_DENSE_CELLS = 250_000
+_SPARSE_DENSITY = 0.05
+#: Work budget of the perturbation phase, in elementary steps (DP items and candidate
+#: checks) rather than seconds, so that results never depend on the machine's speed.
+_KICK_WORK = 50_000
+
+
+# --------------------------------------------------------------------------- rounds
+
+
+def _best_edge_per_group(group: IntArray, gain: FloatArray, *ties: IntArray) -> IntArray:
+    """Index of the highest-gain element of each group (ties: smallest of ``ties`` keys)."""
+    order = np.lexsort((*reversed(ties), -gain, group))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = group[order][1:] != group[order][:-1]
+    return order[first]
+
+
+def _sparse_assignment(
+    rl: IntArray, sl: IntArray, gain: FloatArray, n_rows: int, n_slots: int
+) -> IntArray:
+    """The same assignment problem for a big, sparse component, via sparse LAPJV.
+
+    Every row also gets its own "unfilled" column so that a full matching exists; costs are
+    ``top - gain`` (positive), so minimising the total maximises the gain exactly as the
+    dense :func:`linear_sum_assignment` call would. Returns the indices of chosen edges.
+    """
+    top = float(gain.max()) + 1.0
+    rows = np.concatenate([rl, np.arange(n_rows)])
+    cols = np.concatenate([sl, n_slots + np.arange(n_rows)])
+    cost = np.concatenate([top - gain, np.full(n_rows, top)])
+    graph = csr_matrix((cost, (rows, cols)), shape=(n_rows, n_slots + n_rows))
+    r_ind, c_ind = min_weight_full_bipartite_matching(graph)
+    real = c_ind < n_slots
+    keys = rl * n_slots + sl
+    order = np.argsort(keys)
+    return order[np.searchsorted(keys[order], r_ind[real] * n_slots + c_ind[real])]
+
+
+def _one_round(p: Problem, edges: IntArray) -> IntArray:
+    """One assignment round over open edges (pair indices); returns the chosen pairs."""
+    c = p.compiled
+    pr, pi = p.pairs.request, p.pairs.interpreter
+    ri, ii = pr[edges], pi[edges]
+    order = np.lexsort((ri, c.r_endx_rank[ri], c.r_start_rank[ri], ii))
+    edges, ri, ii = edges[order], ri[order], ii[order]
+    # slots: maximal runs of overlapping occupied intervals per interpreter
+    stride = c.windows.stride
+    rs, rx = c.r_start_rank[ri], c.r_endx_rank[ri]
+    run = np.maximum.accumulate(ii * stride + rx)
+    before = np.empty_like(run)
+    before[0] = -1
+    before[1:] = run[:-1]
+    slot = np.cumsum(ii * stride + rs >= before) - 1
+    rows = sorted_unique(ri)
+    row = np.searchsorted(rows, ri)
+    n_rows, n_slots = len(rows), int(slot[-1]) + 1
+    graph = coo_matrix(
+        (np.ones(len(edges), dtype=np.int8), (row, n_rows + slot)),
+        shape=(n_rows + n_slots, n_rows + n_slots),
+    )
+    n_comp, label = connected_components(graph, directed=False)
+    comp = label[row]
+    rows_in = np.bincount(label[:n_rows], minlength=n_comp)
+    slots_in = np.bincount(label[n_rows:], minlength=n_comp)
+    gain = p.gain[edges]
+
+    trivial = (rows_in == 1) | (slots_in == 1)
+    picked: list[IntArray] = []
+    easy = np.flatnonzero(trivial[comp])
+    if len(easy):
+        best = _best_edge_per_group(comp[easy], gain[easy], ri[easy], ii[easy])
+        picked.append(edges[easy[best]])
+
+    hard = np.flatnonzero(~trivial[comp])
+    if len(hard):
+        # local row / slot numbers inside each component
+        row_order = np.argsort(label[:n_rows], kind="stable")
+        row_local = np.empty(n_rows, dtype=np.int64)
+        row_first = np.searchsorted(label[:n_rows][row_order], np.arange(n_comp))
+        row_local[row_order] = np.arange(n_rows) - row_first[label[:n_rows][row_order]]
+        slot_lab = label[n_rows:]
+        slot_order = np.argsort(slot_lab, kind="stable")
+        slot_local = np.empty(n_slots, dtype=np.int64)
+        slot_first = np.searchsorted(slot_lab[slot_order], np.arange(n_comp))
+        slot_local[slot_order] = np.arange(n_slots) - slot_first[slot_lab[slot_order]]
+
+        hard = hard[np.argsort(comp[hard], kind="stable")]
+        h_comp = comp[hard]
+        bounds = np.flatnonzero(np.diff(h_comp)) + 1
+        for chunk in np.split(hard, bounds):
+            k = comp[chunk[0]]
+            rl, sl = row_local[row[chunk]], slot_local[slot[chunk]]
+            n_r, n_s = int(rows_in[k]), int(slots_in[k])
+            if n_r * n_s > _DENSE_CELLS and len(chunk) < _SPARSE_DENSITY * n_r * n_s:
+                got = chunk[_sparse_assignment(rl, sl, gain[chunk], n_r, n_s)]
+            else:
+                matrix = np.zeros((n_r, n_s))
+                matrix[rl, sl] = -gain[chunk]
+                where = np.full((n_r, n_s), -1, dtype=np.int64)
+                where[rl, sl] = chunk
+                a, b = linear_sum_assignment(matrix)
+                got = where[a, b]
+                got = got[got >= 0]
+            picked.append(edges[got])
+    return np.concatenate(picked) if picked else np.empty(0, dtype=np.int64)
+
+
+def _rounds(p: Problem, chosen: IntArray) -> None:
+    """Fill ``chosen`` (request -> pair index or -1) by conflict-free assignment rounds."""
+    c = p.compiled
+    pr, pi = p.pairs.request, p.pairs.interpreter
+    live = np.arange(len(pr), dtype=np.int64)
+    while len(live):
+        live = live[chosen[pr[live]] < 0]
+        taken = np.flatnonzero(chosen >= 0)
+        if len(taken) and len(live):
+            busy = schedule_index(c, taken, pi[chosen[taken]])
+            rl = pr[live]
+            live = live[~busy.overlaps(pi[live], c.r_start_rank[rl], c.r_endx_rank[rl])]
+        if not len(live):
+            break
+        picked = _one_round(p, live)
+        if not len(picked):
+            break
+        chosen[pr[picked]] = picked
+
+
+# --------------------------------------------------------------------------- local search
+
+
+class _LocalSearch:
+    """Conflict-free improvement moves on Python lists (only around open requests)."""
+
+    def __init__(self, p: Problem, chosen: IntArray) -> None:
+        c = p.compiled
+        self.p = p
+        self.start: list[int] = c.r_start.tolist()
+        self.endx: list[int] = p.endx.tolist()
+        self.weight: list[int] = c.r_weight.tolist()
+        self.gain: list[float] = p.gain.tolist()
+        self.cost: list[float] = p.cost.tolist()
+        self.pi: list[int] = p.pairs.interpreter.tolist()
+        self.pr: list[int] = p.pairs.request.tolist()
+        self.r_ptr: list[int] = p.r_ptr.tolist()
+        by_i = np.argsort(p.pairs.interpreter, kind="stable")
+        self.i_pairs = by_i
+        self.i_ptr: list[int] = np.searchsorted(
+            p.pairs.interpreter[by_i], np.arange(c.n_interpreters + 1)
+        ).tolist()
+        self.chosen: list[int] = chosen.tolist()
+        self.work = 0  # elementary steps done, for the deterministic work budget
+        self.sched: dict[int, list[int]] = {}
+        for r, e in enumerate(self.chosen):
+            if e >= 0:
+                self.sched.setdefault(self.pi[e], []).append(r)
+
+    # -- helpers
+    def clashes(self, r: int, i: int) -> list[int]:
+        s, x = self.start[r], self.endx[r]
+        return [q for q in self.sched.get(i, ()) if self.start[q] < x and s < self.endx[q]]
+
+    def fits(self, r: int, i: int, extra: list[int]) -> bool:
+        s, x = self.start[r], self.endx[r]
+        return not any(
+            self.start[q] < x and s < self.endx[q] for q in (*self.sched.get(i, ()), *extra)
+        )
+
+    def pair_of(self, r: int, i: int) -> int:
+        lo, hi = self.r_ptr[r], self.r_ptr[r + 1]
+        k = bisect.bisect_left(self.pi, i, lo, hi)
+        return k if k < hi and self.pi[k] == i else -1
+
+    def assign(self, r: int, e: int) -> None:
+        self.chosen[r] = e
+        self.sched.setdefault(self.pi[e], []).append(r)
+
+    def release(self, r: int) -> None:
+        e = self.chosen[r]
+        self.sched[self.pi[e]].remove(r)
+        self.chosen[r] = -1
+
+    def open_requests(self) -> list[int]:
+        return [r for r, e in enumerate(self.chosen) if e < 0 and self.r_ptr[r + 1] > self.r_ptr[r]]
+
+    # -- move (a): exact weighted interval scheduling per interpreter
+    def reschedule(self, i: int) -> bool:
+        items: list[tuple[int, int]] = [(r, self.chosen[r]) for r in self.sched.get(i, ())]
+        current = sum(self.gain[e] for _, e in items)
+        for k in range(self.i_ptr[i], self.i_ptr[i + 1]):
+            e = int(self.i_pairs[k])
+            if self.chosen[self.pr[e]] < 0:
+                items.append((self.pr[e], e))
+        items.sort(key=lambda it: (self.endx[it[0]], self.start[it[0]], it[0]))
+        self.work += len(items)
+        ends = [self.endx[r] for r, _ in items]
+        best = [0.0] * (len(items) + 1)
+        prev = [0] * len(items)
+        take = [False] * len(items)
+        for j, (r, e) in enumerate(items):
+            prev[j] = bisect.bisect_right(ends, self.start[r], 0, j)
+            with_it = best[prev[j]] + self.gain[e]
+            if with_it > best[j] + _EPS:
+                best[j + 1], take[j] = with_it, True
+            else:
+                best[j + 1] = best[j]
+        if best[-1] <= current + _EPS:
+            return False
+        keep: list[tuple[int, int]] = []
+        j = len(items)
+        while j > 0:
+            if take[j - 1]:
+                keep.append(items[j - 1])
+                j = prev[j - 1]
+            else:
+                j -= 1
+        for r in list(self.sched.get(i, ())):
+            self.release(r)
+        for r, e in keep:
+            self.assign(r, e)
+        return True
+
+    # -- move (b): an open request ejects conflicting ones, which move elsewhere
+    def eject_into(self, r: int) -> bool:
+        best_delta, best_plan = _EPS, None
+        for e in range(self.r_ptr[r], self.r_ptr[r + 1]):
+            i = self.pi[e]
+            clash = self.clashes(r, i)
+            self.work += 1 + len(clash) * 4
+            if len(clash) > _MAX_EJECT:
+                continue
+            delta = self.gain[e]
+            moves: list[tuple[int, int]] = []  # (request, new pair or -1)
+            placed: dict[int, list[int]] = {i: [r]}
+            for q in clash:
+                delta -= self.gain[self.chosen[q]]
+                target, target_gain = -1, 0.0
+                for f in range(self.r_ptr[q], self.r_ptr[q + 1]):
+                    j = self.pi[f]
+                    if j == i or self.gain[f] <= target_gain:
+                        continue
+                    if self.fits(q, j, placed.get(j, [])):
+                        target, target_gain = f, self.gain[f]
+                if target >= 0:
+                    placed.setdefault(self.pi[target], []).append(q)
+                    delta += target_gain
+                moves.append((q, target))
+            if delta > best_delta:
+                best_delta, best_plan = delta, (e, moves)
+        if best_plan is None:
+            return False
+        e, moves = best_plan
+        for q, _ in moves:
+            self.release(q)
+        self.assign(r, e)
+        for q, f in moves:
+            if f >= 0:
+                self.assign(q, f)
+        return True
+
+    # -- move (c): cheaper free interpreter for an assigned request (weight unchanged)
+    def polish(self, requests: list[int]) -> bool:
+        changed = False
+        for r in requests:
+            e = self.chosen[r]
+            if e < 0:
+                continue
+            best, best_cost = -1, self.cost[e] - _EPS
+            i_now = self.pi[e]
+            for f in range(self.r_ptr[r], self.r_ptr[r + 1]):
+                if (
+                    self.cost[f] < best_cost
+                    and self.pi[f] != i_now
+                    and self.fits(r, self.pi[f], [])
+                ):
+                    best, best_cost = f, self.cost[f]
+            if best >= 0:
+                self.release(r)
+                self.assign(r, best)
+                changed = True
+        return changed
+
+    def descend(self, scope: set[int] | None = None, passes: int = _MAX_PASSES) -> None:
+        """Apply moves (a) and (b) until none improves; ``scope`` limits the open requests."""
+        for _ in range(passes):
+            improved = False
+            open_now = [r for r in self.open_requests() if scope is None or r in scope]
+            if not open_now:
+                break
+            touched = sorted(
+                {self.pi[e] for r in open_now for e in range(self.r_ptr[r], self.r_ptr[r + 1])}
+            )
+            for i in touched:
+                improved |= self.reschedule(i)
+            for r in sorted(open_now, key=lambda r: (-self.weight[r], r)):
+                if self.chosen[r] < 0:
+                    improved |= self.eject_into(r)
+            if not improved:
+                break
+
+    def total(self) -> float:
+        return sum(self.gain[e] for e in self.chosen if e >= 0)
+
+    def kick(self, work: int) -> None:
+        """Perturb and descend: force an open request in, re-optimise around it, keep gains.
+
+        Each attempt puts an open request on one of its candidates (ejecting whatever
+        clashes), runs the local search on the open requests nearby and is undone unless
+        the total gain rose. ``work`` caps the elementary steps spent here, so the result
+        is deterministic.
+        """
+        value = self.total()
+        limit = self.work + work
+        for r in sorted(self.open_requests(), key=lambda r: (-self.weight[r], r)):
+            if self.work >= limit:
+                break
+            if self.chosen[r] >= 0:
+                continue
+            options = sorted(
+                range(self.r_ptr[r], self.r_ptr[r + 1]), key=lambda e: (-self.gain[e], self.pi[e])
+            )[:3]
+            for e in options:
+                self.work += len(self.chosen) // 64
+                snapshot = self.chosen[:]
+                ejected = self.clashes(r, self.pi[e])
+                for q in ejected:
+                    self.release(q)
+                self.assign(r, e)
+                near = {self.pi[e]}
+                for q in ejected:
+                    near.update(self.pi[f] for f in range(self.r_ptr[q], self.r_ptr[q + 1]))
+                scope = {
+                    self.pr[int(f)]
+                    for i in near
+                    for f in self.i_pairs[self.i_ptr[i] : self.i_ptr[i + 1]]
+                }
+                self.descend(scope | set(ejected), passes=4)
+                now = self.total()
+                if now > value + _EPS:
+                    value = now
+                    break
+                self.restore(snapshot)
+
+    def restore(self, chosen: list[int]) -> None:
+        self.chosen = chosen
+        self.sched = {}
+        for r, e in enumerate(chosen):
+            if e >= 0:
+                self.sched.setdefault(self.pi[e], []).append(r)
+
+    def run(self, kick_work: int) -> list[int]:
+        self.descend()
+        if kick_work:
+            self.kick(kick_work)
+        return self.chosen
+
+
+def _polish_candidates(p: Problem, chosen: IntArray) -> list[int]:
+    """Assigned requests that have a strictly cheaper candidate at all (vectorised)."""
+    assigned = np.flatnonzero(chosen >= 0)
+    if not len(assigned):
+        return []
+    has = p.r_ptr[1:] > p.r_ptr[:-1]
+    min_cost = np.full(len(chosen), np.inf)
+    min_cost[has] = np.minimum.reduceat(p.cost, p.r_ptr[:-1][has])
+    return assigned[p.cost[chosen[assigned]] > min_cost[assigned] + _EPS].tolist()
+
+
+def _local_search(p: Problem, chosen: IntArray) -> IntArray:
+    has = p.r_ptr[1:] > p.r_ptr[:-1]
+    open_with_candidates = bool(np.any((chosen < 0) & has))
+    dearer = _polish_candidates(p, chosen)
+    if not open_with_candidates and not dearer:
+        return chosen
+    search = _LocalSearch(p, chosen)
+    if open_with_candidates:
+        search.run(kick_work=_KICK_WORK)
+        dearer = _polish_candidates(p, np.asarray(search.chosen, dtype=np.int64))
+    for _ in range(3):
+        if not search.polish(dearer):
+            break
+    return np.asarray(search.chosen, dtype=np.int64)
+
+
+# --------------------------------------------------------------------------- safety net
+
+
+def _drop_conflicts(p: Problem, chosen: IntArray) -> IntArray:
+    """Drop any assignment sharing time with an earlier one of its interpreter.
+
+    The solver never produces such a pair; this pass makes "never violates" independent of
+    the solver's reasoning.
+    """
+    chosen = chosen.copy()
+    assigned = np.flatnonzero(chosen >= 0)
+    if len(assigned) < 2:
+        return chosen
+    who = p.pairs.interpreter[chosen[assigned]]
+    s = p.compiled.r_start[assigned]
+    order = np.lexsort((assigned, s, who))
+    last_owner, last_end = -1, 0
+    for k in order.tolist():
+        r, i = int(assigned[k]), int(who[k])
+        if i == last_owner and int(s[k]) < last_end:
+            chosen[r] = -1
+            continue
+        last_owner, last_end = i, int(p.endx[r])
+    return chosen
+
+
+def assign(p: Problem) -> IntArray:
+    """Return, per request (sorted by id), the chosen pair index or -1."""
+    chosen = np.full(p.compiled.n_requests, -1, dtype=np.int64)
+    if len(p.pairs.request):
+        _rounds(p, chosen)
+        chosen = _local_search(p, chosen)
+    return _drop_conflicts(p, chosen)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def solve(instance: Instance, *, weights: Weights | None = None, explain: bool = False) -> Result:
+    """Fill the instance's requests; deterministic for the same instance.
+
+    :param instance: a parsed instance (see :func:`matching.core.parse_instance`).
+    :param weights: secondary objective weights; defaults to :data:`DEFAULT_WEIGHTS`.
+    :param explain: add ``why`` to assignments and ``hints`` to unfilled requests.
+    :return: the result; every request appears once, in assignments or unfilled.
+    """
+    started = time.perf_counter()
+    w = weights or DEFAULT_WEIGHTS
+    p = build_problem(instance, w)
+    chosen = assign(p)
+    c = p.compiled
+    busy_now = Occupancy(p, chosen)
+    reasons = reasons_for(p, np.flatnonzero(chosen < 0))
+    by_position: dict[int, Assignment | Unfilled] = {}
+    weight = 0
+    for r in range(c.n_requests):
+        position = int(c.request_order[r])
+        e = int(chosen[r])
+        if e >= 0:
+            weight += int(c.r_weight[r])
+            by_position[position] = Assignment(
+                request=c.request_ids[r],
+                interpreter=c.interpreter_ids[int(p.pairs.interpreter[e])],
+                travel_km=float(p.pairs.travel_km[e]),
+                why=explain_assignment(p, w, chosen, r, busy_now) if explain else None,
+            )
+        else:
+            by_position[position] = Unfilled(
+                request=c.request_ids[r],
+                reasons=reasons[r],
+                hints=hints_for(p, r, busy_now) if explain else None,
+            )
+    items = [by_position[k] for k in range(c.n_requests)]
+    return Result(
+        assignments=tuple(a for a in items if isinstance(a, Assignment)),
+        unfilled=tuple(u for u in items if isinstance(u, Unfilled)),
+        filled_weight=weight,
+        solve_seconds=time.perf_counter() - started,
+    )
