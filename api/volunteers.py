@@ -1,5 +1,478 @@
-"""``/api/v1/volunteers/ and /api/v1/volunteers/register/``."""
+"""``/api/v1/volunteers/``: the volunteer registry.
 
-from django.urls import URLPattern
+- ``POST register/``: anonymous self-registration, throttled per client address
+  (scope ``register``, rate ``THROTTLE_REGISTER``). The username and password are
+  chosen here; the login works at once and sees its own record; the ``volunteer``
+  membership follows at approval. A confirmation e-mail with a signed link
+  (valid 7 days) is sent; the record enters the approval queue once confirmed.
+- ``GET``/``POST`` list: coordinators (their centers); a volunteer sees only self
+  (one row); anyone else gets 403.
+- ``GET``/``PATCH``/``DELETE {id}/``: coordinators; a volunteer may read and PATCH
+  their own contact data, interests, languages and availability. Out of scope → 404.
+  ``DELETE`` anonymises: personal fields are erased, the status becomes ``left``;
+  languages, town and interests stay for statistics (answers 204).
+- ``POST {id}/approve/`` (coordinator; ``met_in_person`` for unconfirmed registrations),
+  ``POST {id}/activate|pause|resume|leave/`` (coordinator; pause/resume also self).
+- ``{id}/absences/`` GET/POST and ``{id}/absences/{absence_id}/`` DELETE (coordinator, self).
 
-urlpatterns: list[URLPattern] = []
+Phone numbers are E.164 in both directions (input may be national, e.g. "0151 23456789").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.centers import center_for_create
+from api.pagination import PageNumberPagination
+from core.models import Center, Role
+from core.scoping import has_role
+from volunteers import selectors, services
+from volunteers.models import Absence, Interest, Volunteer
+from volunteers.privacy import REGISTERED_MESSAGE, SELF_EDIT_FORBIDDEN, UNKNOWN_CENTER
+from volunteers.throttling import RegistrationThrottle
+
+# --------------------------------------------------------------------------- serializers
+
+
+class LanguageSkillSerializer(serializers.Serializer):
+    language = serializers.CharField(max_length=20, source="language_id")
+    level = serializers.CharField(max_length=20)
+
+
+class SlotSerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 = Monday")
+    start = serializers.TimeField(format="%H:%M", source="start_time")
+    end = serializers.TimeField(format="%H:%M", source="end_time")
+
+
+class AbsenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(help_text="Last day (inclusive).")
+    reason = serializers.ChoiceField(choices=Absence.Reason.choices, default=Absence.Reason.OTHER)
+
+
+class PaperworkSerializer(serializers.Serializer):
+    pledge_signed = serializers.BooleanField()
+    police_certificate_valid = serializers.BooleanField()
+    police_certificate_valid_until = serializers.DateField(allow_null=True)
+    child_clearance = serializers.BooleanField()
+    extended_certificate_valid_until = serializers.DateField(allow_null=True)
+    basic_course = serializers.BooleanField()
+    cleared_for_offers = serializers.BooleanField()
+    missing = serializers.ListField(child=serializers.CharField())
+    expiring = serializers.SerializerMethodField()
+
+    def get_expiring(self, obj: selectors.PaperworkStatus) -> list[dict[str, str]]:
+        return [{"item": code, "due": due.isoformat()} for code, due in obj.expiring]
+
+
+class VolunteerOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    center = serializers.IntegerField(source="center_id")
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    display_name = serializers.CharField()
+    email = serializers.EmailField()
+    phone = serializers.CharField(help_text="E.164")
+    place = serializers.IntegerField(source="home_place_id", allow_null=True)
+    town = serializers.CharField(source="home_place.name", allow_null=True, default=None)
+    postcode = serializers.CharField()
+    home_lat = serializers.FloatField(allow_null=True)
+    home_lon = serializers.FloatField(allow_null=True)
+    interests = serializers.ListField(child=serializers.CharField())
+    status = serializers.CharField()
+    confirmed_via = serializers.CharField()
+    email_confirmed_at = serializers.DateTimeField(allow_null=True)
+    approved_at = serializers.DateTimeField(allow_null=True)
+    status_changed_at = serializers.DateTimeField(allow_null=True)
+    left_at = serializers.DateTimeField(allow_null=True)
+    notes = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    languages = LanguageSkillSerializer(many=True, source="languages.all")
+    availability = SlotSerializer(many=True, source="weekly_slots.all")
+    absences = AbsenceSerializer(many=True, source="absences.all")
+    paperwork = serializers.SerializerMethodField()
+
+    def get_paperwork(self, obj: Volunteer) -> dict[str, Any]:
+        statuses = self.context.get("paperwork") or {}
+        status_ = statuses.get(obj.pk) or selectors.paperwork_status(volunteer=obj)
+        return PaperworkSerializer(status_).data
+
+
+def _with_parts(volunteers: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
+    return volunteers.prefetch_related("languages", "weekly_slots", "absences")
+
+
+def _output(volunteer: Volunteer) -> dict[str, Any]:
+    fresh = _with_parts(Volunteer.objects.select_related("home_place")).get(pk=volunteer.pk)
+    return VolunteerOutputSerializer(fresh).data
+
+
+def _pairs(languages: list[dict[str, str]] | None) -> list[tuple[str, str]] | None:
+    if languages is None:
+        return None
+    return [(item["language_id"], item["level"]) for item in languages]
+
+
+def _slots(availability: list[dict[str, Any]] | None) -> list[tuple[int, Any, Any]] | None:
+    if availability is None:
+        return None
+    return [(item["weekday"], item["start_time"], item["end_time"]) for item in availability]
+
+
+def _scoped(request: Request) -> QuerySet[Volunteer]:
+    return selectors.volunteer_list(user=request.user)
+
+
+def _is_coordinator_of(request: Request, volunteer: Volunteer) -> bool:
+    return has_role(request.user, Role.COORDINATOR, center_id=volunteer.center_id)
+
+
+def _is_self(request: Request, volunteer: Volunteer) -> bool:
+    return volunteer.user_id is not None and volunteer.user_id == request.user.pk
+
+
+# --------------------------------------------------------------------------- registration
+
+
+class VolunteerRegisterApi(APIView):
+    """Public self-registration (anonymous, throttled per client address)."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [RegistrationThrottle]
+    throttle_scope = "register"
+
+    class InputSerializer(serializers.Serializer):
+        center = serializers.CharField(max_length=60, help_text="Id or slug of the center.")
+        first_name = serializers.CharField(max_length=100)
+        last_name = serializers.CharField(max_length=100)
+        email = serializers.EmailField(max_length=254)
+        phone = serializers.CharField(max_length=40)
+        place = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        postcode = serializers.CharField(max_length=5, required=False, allow_blank=True)
+        languages = LanguageSkillSerializer(many=True)
+        interests = serializers.ListField(
+            child=serializers.ChoiceField(choices=Interest.choices), max_length=10, default=list
+        )
+        availability = SlotSerializer(many=True, default=list)
+        privacy_consent = serializers.BooleanField()
+        privacy_version = serializers.CharField(max_length=40)
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        status = serializers.CharField()
+        username = serializers.CharField(source="user.username")
+        detail = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        center = _center_by_id_or_slug(data.pop("center"))
+        volunteer = services.volunteer_register(
+            center=center,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            phone=data["phone"],
+            place=data.get("place"),
+            postcode=data.get("postcode", ""),
+            languages=_pairs(data["languages"]) or [],
+            interests=data["interests"],
+            availability=_slots(data["availability"]) or [],
+            privacy_consent=data["privacy_consent"],
+            privacy_version=data["privacy_version"],
+            username=data["username"],
+            password=data["password"],
+        )
+        volunteer.detail = str(REGISTERED_MESSAGE)
+        return Response(self.OutputSerializer(volunteer).data, status=status.HTTP_201_CREATED)
+
+
+def _center_by_id_or_slug(value: str) -> Center:
+    value = value.strip()
+    center = (
+        Center.objects.filter(pk=int(value)).first()
+        if value.isdigit() and len(value) < 12
+        else Center.objects.filter(slug=value).first()
+    )
+    if center is None:
+        raise ValidationError({"center": [str(UNKNOWN_CENTER)]})
+    return center
+
+
+# --------------------------------------------------------------------------- list, detail
+
+
+class VolunteerInputSerializer(serializers.Serializer):
+    """Writable fields (all optional on PATCH)."""
+
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    email = serializers.EmailField(max_length=254)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    place = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    postcode = serializers.CharField(max_length=5, required=False, allow_blank=True)
+    home_lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    home_lon = serializers.FloatField(
+        required=False, allow_null=True, min_value=-180, max_value=180
+    )
+    interests = serializers.ListField(
+        child=serializers.ChoiceField(choices=Interest.choices), max_length=10, required=False
+    )
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    languages = LanguageSkillSerializer(many=True, required=False)
+    availability = SlotSerializer(many=True, required=False)
+
+
+#: What a volunteer may PATCH on their own record.
+SELF_WRITABLE = {
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "place",
+    "postcode",
+    "interests",
+    "languages",
+    "availability",
+}
+
+
+def _service_fields(data: dict[str, Any]) -> dict[str, Any]:
+    fields = dict(data)
+    if "place" in fields:
+        fields["home_place"] = fields.pop("place")
+    fields.pop("languages", None)
+    fields.pop("availability", None)
+    return fields
+
+
+class VolunteerListApi(APIView):
+    class CreateInputSerializer(VolunteerInputSerializer):
+        center = serializers.IntegerField(required=False)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Part of name, e-mail or phone."),
+            OpenApiParameter("status", str, enum=Volunteer.Status.values),
+            OpenApiParameter("language", str, description="Language code, e.g. ar."),
+            OpenApiParameter("place", int, description="Id of the town."),
+            OpenApiParameter("interest", str, enum=Interest.values),
+        ],
+        responses=VolunteerOutputSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        if not selectors.may_list_volunteers(user=request.user):
+            raise PermissionDenied
+        params = request.query_params
+        status_ = params.get("status", "")
+        interest = params.get("interest", "")
+        try:
+            place_id = int(params.get("place", "") or 0) or None
+        except ValueError:
+            place_id = None
+        volunteers = selectors.volunteer_list(
+            user=request.user,
+            search=params.get("q", "").strip()[:100],
+            status=status_ if status_ in Volunteer.Status.values else "",
+            language=params.get("language", "")[:12],
+            place_id=place_id,
+            interest=interest if interest in Interest.values else "",
+        )
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(_with_parts(volunteers), request, view=self)
+        context = {"paperwork": selectors.paperwork_status_for(volunteers=page)}
+        return paginator.get_paginated_response(
+            VolunteerOutputSerializer(page, many=True, context=context).data
+        )
+
+    @extend_schema(request=CreateInputSerializer, responses={201: VolunteerOutputSerializer})
+    def post(self, request: Request) -> Response:
+        if not has_role(request.user, Role.COORDINATOR):
+            raise PermissionDenied
+        serializer = self.CreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        center = center_for_create(
+            user=request.user, role=Role.COORDINATOR, center_id=data.pop("center", None)
+        )
+        volunteer = services.volunteer_create(
+            actor=request.user,
+            center=center,
+            languages=_pairs(data.get("languages")),
+            availability=_slots(data.get("availability")),
+            **_service_fields(data),
+        )
+        return Response(_output(volunteer), status=status.HTTP_201_CREATED)
+
+
+class VolunteerDetailApi(APIView):
+    @extend_schema(responses=VolunteerOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        volunteer = get_object_or_404(_with_parts(_scoped(request)), pk=pk)
+        services.volunteer_viewed(actor=request.user, volunteer=volunteer)
+        return Response(VolunteerOutputSerializer(volunteer).data)
+
+    @extend_schema(request=VolunteerInputSerializer, responses=VolunteerOutputSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        volunteer = get_object_or_404(_scoped(request), pk=pk)
+        serializer = VolunteerInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if not _is_coordinator_of(request, volunteer):
+            if not _is_self(request, volunteer):
+                raise PermissionDenied
+            forbidden = sorted(set(data) - SELF_WRITABLE)
+            if forbidden:
+                raise PermissionDenied(str(SELF_EDIT_FORBIDDEN))
+        volunteer = services.volunteer_change(
+            actor=request.user,
+            volunteer=volunteer,
+            languages=_pairs(data.get("languages")),
+            availability=_slots(data.get("availability")),
+            **_service_fields(data),
+        )
+        return Response(_output(volunteer))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        """Anonymise: personal data erased, status ``left``; statistics survive."""
+        volunteer = get_object_or_404(_scoped(request), pk=pk)
+        if not _is_coordinator_of(request, volunteer):
+            raise PermissionDenied
+        services.volunteer_anonymise(actor=request.user, volunteer=volunteer)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VolunteerApproveApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        met_in_person = serializers.BooleanField(
+            default=False,
+            help_text="Required for a registration whose e-mail is not confirmed yet.",
+        )
+
+    @extend_schema(request=InputSerializer, responses=VolunteerOutputSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        volunteer = get_object_or_404(_scoped(request), pk=pk)
+        if not _is_coordinator_of(request, volunteer):
+            raise PermissionDenied
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        volunteer = services.volunteer_approve(
+            actor=request.user,
+            volunteer=volunteer,
+            met_in_person=serializer.validated_data["met_in_person"],
+        )
+        return Response(_output(volunteer))
+
+
+class VolunteerTransitionApi(APIView):
+    """``activate``, ``pause``, ``resume``, ``leave``: coordinators; pause/resume also self."""
+
+    action_name = ""
+    SELF_ACTIONS = {"pause", "resume"}
+    SERVICES = {
+        "activate": services.volunteer_activate,
+        "pause": services.volunteer_pause,
+        "resume": services.volunteer_resume,
+        "leave": services.volunteer_leave,
+    }
+
+    @extend_schema(request=None, responses=VolunteerOutputSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        volunteer = get_object_or_404(_scoped(request), pk=pk)
+        allowed = _is_coordinator_of(request, volunteer) or (
+            self.action_name in self.SELF_ACTIONS and _is_self(request, volunteer)
+        )
+        if not allowed:
+            raise PermissionDenied
+        volunteer = self.SERVICES[self.action_name](actor=request.user, volunteer=volunteer)
+        return Response(_output(volunteer))
+
+
+# --------------------------------------------------------------------------- absences
+
+
+def _writable_volunteer(request: Request, pk: int) -> Volunteer:
+    volunteer = get_object_or_404(_scoped(request), pk=pk)
+    if not (_is_coordinator_of(request, volunteer) or _is_self(request, volunteer)):
+        raise PermissionDenied
+    return volunteer
+
+
+class VolunteerAbsenceListApi(APIView):
+    @extend_schema(responses=AbsenceSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        volunteer = get_object_or_404(_scoped(request), pk=pk)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(
+            volunteer.absences.order_by("-start_date"), request, view=self
+        )
+        return paginator.get_paginated_response(AbsenceSerializer(page, many=True).data)
+
+    @extend_schema(request=AbsenceSerializer, responses={201: AbsenceSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        volunteer = _writable_volunteer(request, pk)
+        serializer = AbsenceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        absence = services.absence_add(
+            actor=request.user, volunteer=volunteer, **serializer.validated_data
+        )
+        return Response(AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
+
+
+class VolunteerAbsenceDetailApi(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int, absence_id: int) -> Response:
+        volunteer = _writable_volunteer(request, pk)
+        absence = get_object_or_404(volunteer.absences.select_related("volunteer"), pk=absence_id)
+        services.absence_remove(actor=request.user, absence=absence)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+urlpatterns = [
+    path("volunteers/register/", VolunteerRegisterApi.as_view(), name="api-volunteer-register"),
+    path("volunteers/", VolunteerListApi.as_view(), name="api-volunteers"),
+    path("volunteers/<int:pk>/", VolunteerDetailApi.as_view(), name="api-volunteer-detail"),
+    path(
+        "volunteers/<int:pk>/approve/",
+        VolunteerApproveApi.as_view(),
+        name="api-volunteer-approve",
+    ),
+    *[
+        path(
+            f"volunteers/<int:pk>/{action}/",
+            VolunteerTransitionApi.as_view(action_name=action),
+            name=f"api-volunteer-{action}",
+        )
+        for action in ("activate", "pause", "resume", "leave")
+    ],
+    path(
+        "volunteers/<int:pk>/absences/",
+        VolunteerAbsenceListApi.as_view(),
+        name="api-volunteer-absences",
+    ),
+    path(
+        "volunteers/<int:pk>/absences/<int:absence_id>/",
+        VolunteerAbsenceDetailApi.as_view(),
+        name="api-volunteer-absence-detail",
+    ),
+]

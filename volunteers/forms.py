@@ -1,0 +1,297 @@
+"""Forms of the volunteer pages. They only parse input; the rules live in the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import Level
+from core.models import Center, Language, Place
+from core.phone import format_phone_national
+from volunteers.models import Absence, Interest, PoliceCertificate, Training, Volunteer, WeeklySlot
+from volunteers.privacy import PLEDGE_VERSION
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Languages for a select, named in the active UI language, alphabetically."""
+    names = sorted(((lang.name, lang.code) for lang in Language.objects.all()), key=lambda x: x[0])
+    return [("", "—")] + [(code, name) for name, code in names]
+
+
+def town_choices(center: Center) -> list[tuple[str, str]]:
+    towns = Place.objects.filter(center=center, kind=Place.Kind.TOWN).order_by("name")
+    return [("", "—")] + [(str(t.pk), f"{t.name} ({t.postcode})") for t in towns]
+
+
+class ContactForm(forms.Form):
+    """Name and contact data, as volunteers edit them themselves."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        error_messages={"invalid": _("Please enter a valid e-mail address.")},
+    )
+    phone = forms.CharField(
+        label=_("Mobile or phone number"),
+        max_length=40,
+        help_text=_("For example 0151 23456789."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    place = forms.TypedChoiceField(
+        label=_("Town"), required=False, coerce=int, empty_value=None, choices=()
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=5,
+        required=False,
+        help_text=_("If your town is not listed."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+
+    def __init__(self, *args: Any, center: Center, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].choices = town_choices(center)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+    @staticmethod
+    def initial_for(volunteer: Volunteer) -> dict[str, Any]:
+        return {
+            "first_name": volunteer.first_name,
+            "last_name": volunteer.last_name,
+            "email": volunteer.email,
+            "phone": format_phone_national(volunteer.phone),
+            "place": volunteer.home_place_id,
+            "postcode": volunteer.postcode,
+        }
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["home_place"] = data.pop("place")
+        return data
+
+
+class CoordinatorVolunteerForm(ContactForm):
+    """What a coordinator enters or changes about a volunteer."""
+
+    interests = forms.MultipleChoiceField(
+        label=_("Interests"),
+        required=False,
+        choices=Interest.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("Internal notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Visible to coordinators and to the volunteer on request."),
+    )
+
+    def __init__(self, *args: Any, center: Center, **kwargs: Any) -> None:
+        super().__init__(*args, center=center, **kwargs)
+        self.fields["phone"].required = False
+
+    @staticmethod
+    def initial_for(volunteer: Volunteer) -> dict[str, Any]:
+        initial = ContactForm.initial_for(volunteer)
+        initial.update({"interests": volunteer.interests, "notes": volunteer.notes})
+        return initial
+
+
+class CenterChoiceForm(forms.Form):
+    center = forms.ModelChoiceField(queryset=Center.objects.none(), label=_("Center"))
+
+    def __init__(self, *args: Any, centers: QuerySet[Center], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["center"].queryset = centers
+        if centers.count() == 1:
+            self.fields["center"].initial = centers.first()
+            self.fields["center"].widget = forms.HiddenInput()
+
+
+class RegistrationForm(ContactForm):
+    """Public self-registration (languages and times come in formsets)."""
+
+    interests = forms.MultipleChoiceField(
+        label=_("What would you like to do?"),
+        required=False,
+        choices=Interest.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        help_text=_("You log in with it. Letters, digits and @ . + - _ only."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=128,
+        strip=False,
+        help_text=_("At least 8 characters, not only digits."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    privacy_consent = forms.BooleanField(
+        label=_("I have read the privacy notice and agree that my data are stored as described."),
+        required=False,
+    )
+    privacy_version = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class LanguageRowForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=())
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", "—"), *Level.choices])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        choices = kwargs.pop("language_choices")
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("language") and not data.get("level"):
+            self.add_error("level", _("Please choose a level."))
+        if data.get("level") and not data.get("language"):
+            self.add_error("language", _("Please choose a language."))
+        return data
+
+
+class BaseLanguageFormSet(forms.BaseFormSet):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._language_choices = language_choices()
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {"language_choices": self._language_choices}
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [
+            (f.cleaned_data["language"], f.cleaned_data["level"])
+            for f in self.forms
+            if f.cleaned_data.get("language")
+        ]
+
+
+LanguageFormSet = forms.formset_factory(
+    LanguageRowForm, formset=BaseLanguageFormSet, extra=3, max_num=20, absolute_max=40
+)
+
+
+class SlotRowForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label=_("Weekday"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *WeeklySlot.Weekday.choices],
+    )
+    start = forms.TimeField(label=_("from"), required=False, widget=TIME_INPUT)
+    end = forms.TimeField(label=_("until"), required=False, widget=TIME_INPUT)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        filled = [data.get("weekday") is not None, bool(data.get("start")), bool(data.get("end"))]
+        if any(filled) and not all(filled):
+            raise ValidationError(_("Please give the weekday, start and end."))
+        return data
+
+
+class BaseSlotFormSet(forms.BaseFormSet):
+    def slots(self) -> list[tuple[int, dt.time, dt.time]]:
+        return [
+            (f.cleaned_data["weekday"], f.cleaned_data["start"], f.cleaned_data["end"])
+            for f in self.forms
+            if f.cleaned_data.get("weekday") is not None
+        ]
+
+
+SlotFormSet = forms.formset_factory(
+    SlotRowForm, formset=BaseSlotFormSet, extra=3, max_num=28, absolute_max=40
+)
+
+
+def language_initial(volunteer: Volunteer) -> list[dict[str, str]]:
+    return [{"language": s.language_id, "level": s.level} for s in volunteer.languages.all()]
+
+
+def slot_initial(volunteer: Volunteer) -> list[dict[str, Any]]:
+    return [
+        {"weekday": s.weekday, "start": s.start_time, "end": s.end_time}
+        for s in volunteer.weekly_slots.all()
+    ]
+
+
+class AbsenceForm(forms.Form):
+    start_date = forms.DateField(label=_("First day"), widget=DATE_INPUT)
+    end_date = forms.DateField(label=_("Last day"), widget=DATE_INPUT)
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=Absence.Reason.choices, initial=Absence.Reason.HOLIDAY
+    )
+
+
+class PoliceCertificateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=PoliceCertificate.Kind.choices)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DATE_INPUT)
+    seen_on = forms.DateField(label=_("Seen on"), widget=DATE_INPUT, initial=timezone.localdate)
+    listed_offence = forms.TypedChoiceField(
+        label=_("Does the certificate show an offence listed in §72a SGB VIII?"),
+        choices=[("no", _("No")), ("yes", _("Yes"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="no",
+        help_text=_("Only this answer is stored. Do not keep a copy of the certificate."),
+    )
+
+
+class PledgeForm(forms.Form):
+    version = forms.CharField(label=_("Version"), max_length=40, initial=PLEDGE_VERSION)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE_INPUT, initial=timezone.localdate)
+
+
+class TrainingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Training.Kind.choices)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Can stay empty for the basic course."),
+    )
+    lessons = forms.IntegerField(
+        label=_("Lessons"),
+        required=False,
+        min_value=0,
+        max_value=1000,
+        help_text=_("The basic course has 24 lessons."),
+    )
+    attended_on = forms.DateField(label=_("Attended on"), widget=DATE_INPUT)
+
+
+class ApproveForm(forms.Form):
+    met_in_person = forms.BooleanField(
+        label=_("I have met this person and confirm their details."), required=False
+    )

@@ -1,0 +1,1103 @@
+"""State changes of the volunteer registry: registration with double opt-in, the status
+workflow, contact data, languages, availability, absences, paperwork, export and
+anonymisation.
+
+Every function validates first and stores nothing on bad input (a Django
+``ValidationError`` with field names), runs in one transaction and writes the
+audit trail (field names and codes only, never personal values).
+
+Status workflow::
+
+    registered ──(e-mail link)──> confirmed ──(coordinator)──> approved ──> active ⇄ paused
+        └────────(coordinator who met the person)──────────────┘
+    any status ──> left
+
+Accounts: a username and password are chosen at registration. The account can log
+in right away and sees its own record and the pending state; it gets the
+``volunteer`` membership of the center only when a coordinator approves it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.choices import Level
+from core.models import AuditEvent, Center, Language, Membership, Place, Role, User
+from core.phone import normalize_phone
+from core.scoping import forget_memberships
+from core.services import audit_log, membership_grant
+from volunteers import selectors
+from volunteers.models import (
+    Absence,
+    Consent,
+    Interest,
+    LanguageSkill,
+    PledgeSignature,
+    PoliceCertificate,
+    Training,
+    Volunteer,
+    WeeklySlot,
+)
+from volunteers.privacy import BASIC_COURSE_TITLE, PLEDGE_VERSION, PRIVACY_NOTICE_VERSION
+
+Status = Volunteer.Status
+
+#: Salt of the signed e-mail confirmation links.
+CONFIRM_SALT = "volunteers.confirm-email"
+#: How long an e-mail confirmation link works.
+CONFIRM_MAX_AGE = dt.timedelta(days=7)
+#: Upper bounds that keep a single request small.
+MAX_LANGUAGES = 20
+MAX_SLOTS = 28
+MAX_ABSENCE_DAYS = 366
+
+#: Fields of the volunteer record a coordinator may change.
+COORDINATOR_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "home_place",
+    "postcode",
+    "home_lat",
+    "home_lon",
+    "interests",
+    "notes",
+)
+#: Fields a volunteer may change on their own record.
+SELF_FIELDS = ("first_name", "last_name", "email", "phone", "home_place", "postcode", "interests")
+
+
+# --------------------------------------------------------------------------- validation
+
+
+class _Errors:
+    """Collects field errors of several checks, then raises them together."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[Any]] = {}
+
+    def add(self, field: str, message: Any) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def run(self, check: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return check(*args, **kwargs)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, messages in exc.message_dict.items():
+                    self.errors.setdefault(field, []).extend(messages)
+            else:
+                self.errors.setdefault("__all__", []).extend(exc.messages)
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def clean_languages(languages: Iterable[Sequence[str]]) -> list[tuple[str, str]]:
+    """Check (language code, level) pairs: known codes, known levels, each language once.
+
+    :raises ValidationError: ``{"languages": [...]}``.
+    """
+    pairs = list(languages)
+    messages: list[str] = []
+    if len(pairs) > MAX_LANGUAGES:
+        raise ValidationError(
+            {"languages": [_("Please list at most %(max)d languages.") % {"max": MAX_LANGUAGES}]}
+        )
+    cleaned: list[tuple[str, str]] = []
+    codes = [str(code).strip()[:20] for code, _level in pairs]
+    known = set(Language.objects.filter(code__in=codes).values_list("code", flat=True))
+    seen: set[str] = set()
+    for code, (_raw, level) in zip(codes, pairs, strict=True):
+        level = str(level).strip()[:20]
+        if code not in known:
+            messages.append(_("Unknown language: “%(code)s”.") % {"code": code})
+            continue
+        if level not in Level.values:
+            messages.append(
+                _(
+                    "Unknown level “%(level)s” for “%(code)s”: choose A1, A2, B1, B2, C1, C2 "
+                    "or native."
+                )
+                % {"level": level, "code": code}
+            )
+            continue
+        if code in seen:
+            messages.append(_("Please list each language only once: “%(code)s”.") % {"code": code})
+            continue
+        seen.add(code)
+        cleaned.append((code, level))
+    if messages:
+        raise ValidationError({"languages": messages})
+    return cleaned
+
+
+def clean_slots(
+    slots: Iterable[Sequence[Any]],
+) -> list[tuple[int, dt.time, dt.time]]:
+    """Check weekly slots (weekday 0 = Monday, start, end): end after start, no overlap
+    on the same day.
+
+    :raises ValidationError: ``{"availability": [...]}``.
+    """
+    items = list(slots)
+    if len(items) > MAX_SLOTS:
+        raise ValidationError(
+            {"availability": [_("Please give at most %(max)d times.") % {"max": MAX_SLOTS}]}
+        )
+    messages: list[str] = []
+    cleaned: list[tuple[int, dt.time, dt.time]] = []
+    days = dict(WeeklySlot.Weekday.choices)
+    for weekday, start, end in items:
+        if not isinstance(weekday, int) or isinstance(weekday, bool) or weekday not in days:
+            messages.append(_("The weekday must be a number from 0 (Monday) to 6 (Sunday)."))
+            continue
+        if not isinstance(start, dt.time) or not isinstance(end, dt.time):
+            messages.append(_("Please give start and end as times, e.g. 09:00."))
+            continue
+        if end <= start:
+            messages.append(
+                _("%(day)s: the end (%(end)s) must be after the start (%(start)s).")
+                % {"day": days[weekday], "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+            )
+            continue
+        cleaned.append(
+            (weekday, start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0))
+        )
+    cleaned.sort()
+    for (day_a, start_a, end_a), (day_b, start_b, _end_b) in zip(
+        cleaned, cleaned[1:], strict=False
+    ):
+        if day_a == day_b and start_b < end_a:
+            messages.append(
+                _("%(day)s: the times %(a)s and %(b)s overlap.")
+                % {
+                    "day": days[day_a],
+                    "a": f"{start_a:%H:%M}–{end_a:%H:%M}",
+                    "b": f"{start_b:%H:%M}",
+                }
+            )
+    if messages:
+        raise ValidationError({"availability": messages})
+    return cleaned
+
+
+def clean_interests(interests: Iterable[str]) -> list[str]:
+    """Known interest codes, in the order of :class:`Interest`.
+
+    :raises ValidationError: ``{"interests": [...]}``.
+    """
+    values = [str(v)[:40] for v in interests]
+    unknown = sorted(set(values) - set(Interest.values))
+    if unknown:
+        raise ValidationError(
+            {"interests": [_("Unknown interest: %(codes)s.") % {"codes": ", ".join(unknown)}]}
+        )
+    return [code for code in Interest.values if code in values]
+
+
+def _clean_phone(raw: str, *, required: bool) -> str:
+    if not (raw or "").strip():
+        if required:
+            raise ValidationError({"phone": [_("Please enter a phone number.")]})
+        return ""
+    try:
+        return normalize_phone(raw)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
+
+
+def _clean_email(raw: str, *, center: Center, exclude_pk: int | None = None) -> str:
+    email = (raw or "").strip().lower()
+    if not email:
+        raise ValidationError({"email": [_("Please enter your e-mail address.")]})
+    if len(email) > 254:
+        raise ValidationError({"email": [_("Please enter a valid e-mail address.")]})
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": [_("Please enter a valid e-mail address.")]}) from exc
+    taken = Volunteer.objects.filter(center=center, email__iexact=email)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError(
+            {"email": [_("This e-mail address is already registered with this center.")]}
+        )
+    return email
+
+
+def _clean_name(value: str, field: str) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        raise ValidationError({field: [_("This field is required.")]})
+    if len(text) > 100:
+        raise ValidationError({field: [_("Please use at most %(max)d characters.") % {"max": 100}]})
+    return text
+
+
+def _clean_home(
+    *, center: Center, place: Place | int | None, postcode: str, required: bool
+) -> tuple[Place | None, str]:
+    """The town (a place of kind town of the center) and/or a German postcode."""
+    postcode = (postcode or "").strip()
+    if postcode and (len(postcode) != 5 or not postcode.isdigit()):
+        raise ValidationError({"postcode": [_("A German postcode has five digits.")]})
+    town: Place | None = None
+    if place is not None:
+        place_id = place.pk if isinstance(place, Place) else place
+        town = Place.objects.filter(center=center, kind=Place.Kind.TOWN, pk=place_id).first()
+        if town is None:
+            raise ValidationError({"place": [_("Please choose one of the towns listed.")]})
+    elif postcode:
+        town = (
+            Place.objects.filter(center=center, kind=Place.Kind.TOWN, postcode=postcode)
+            .order_by("name")
+            .first()
+        )
+    if required and town is None and not postcode:
+        raise ValidationError({"place": [_("Please choose your town or enter your postcode.")]})
+    return town, postcode
+
+
+def _reject_future(day: dt.date | None, field: str) -> None:
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: [_("This date lies in the future.")]})
+
+
+# --------------------------------------------------------------------------- languages, slots
+
+
+@transaction.atomic
+def volunteer_languages_set(
+    *, actor: User | None, volunteer: Volunteer, languages: list[tuple[str, str]]
+) -> list[LanguageSkill]:
+    """Replace the volunteer's languages with (language code, level) pairs.
+
+    :raises ValidationError: ``{"languages": [...]}`` for unknown codes or levels and
+        duplicates; nothing is stored then.
+    """
+    cleaned = clean_languages(languages)
+    before = set(volunteer.languages.values_list("language_id", "level"))
+    volunteer.languages.all().delete()
+    skills = [
+        LanguageSkill(volunteer=volunteer, language_id=code, level=level) for code, level in cleaned
+    ]
+    for skill in skills:
+        skill.full_clean(validate_unique=False)
+    LanguageSkill.objects.bulk_create(skills)
+    if before != set(cleaned):
+        audit_log(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=volunteer,
+            detail={"fields": ["languages"], "languages": sorted(code for code, _l in cleaned)},
+        )
+    return list(volunteer.languages.select_related("language").order_by("language_id"))
+
+
+@transaction.atomic
+def volunteer_weekly_slots_set(
+    *,
+    actor: User | None,
+    volunteer: Volunteer,
+    slots: list[tuple[int, dt.time, dt.time]],
+) -> list[WeeklySlot]:
+    """Replace the volunteer's weekly availability (weekday 0 = Monday, Europe/Berlin times).
+
+    :raises ValidationError: ``{"availability": [...]}`` when an end is not after its start
+        or two slots of a day overlap; nothing is stored then.
+    """
+    cleaned = clean_slots(slots)
+    before = set(volunteer.weekly_slots.values_list("weekday", "start_time", "end_time"))
+    volunteer.weekly_slots.all().delete()
+    rows = [
+        WeeklySlot(volunteer=volunteer, weekday=day, start_time=start, end_time=end)
+        for day, start, end in cleaned
+    ]
+    for row in rows:
+        row.full_clean()
+    WeeklySlot.objects.bulk_create(rows)
+    if before != set(cleaned):
+        audit_log(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=volunteer,
+            detail={"fields": ["availability"]},
+        )
+    return list(volunteer.weekly_slots.order_by("weekday", "start_time"))
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def confirmation_token(volunteer: Volunteer) -> str:
+    """A signed token for the e-mail link (bound to the address, valid for 7 days)."""
+    return signing.dumps({"v": volunteer.pk, "e": volunteer.email}, salt=CONFIRM_SALT)
+
+
+def confirmation_url(volunteer: Volunteer) -> str:
+    """The absolute link that confirms the volunteer's e-mail address."""
+    path = reverse("volunteer-register-confirm", args=[confirmation_token(volunteer)])
+    return f"{settings.SITE_URL}{path}"
+
+
+def volunteer_send_confirmation(*, volunteer: Volunteer, actor: User | None = None) -> None:
+    """E-mail the double opt-in link (after the transaction commits)."""
+    context = {
+        "volunteer": volunteer,
+        "center": volunteer.center,
+        "url": confirmation_url(volunteer),
+        "days": CONFIRM_MAX_AGE.days,
+    }
+    subject = render_to_string("volunteers/email/confirm_subject.txt", context).strip()
+    body = render_to_string("volunteers/email/confirm_body.txt", context)
+    recipient = volunteer.email
+
+    def send() -> None:
+        send_mail(subject, body, None, [recipient])
+
+    transaction.on_commit(send)
+    if actor is not None:
+        audit_log(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=volunteer,
+            detail={"sent": "email_confirmation"},
+        )
+
+
+@transaction.atomic
+def volunteer_register(
+    *,
+    center: Center,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone: str,
+    place: Place | int | None = None,
+    postcode: str = "",
+    languages: list[tuple[str, str]],
+    interests: list[str],
+    availability: list[tuple[int, dt.time, dt.time]],
+    privacy_consent: bool,
+    privacy_version: str,
+    username: str,
+    password: str,
+) -> Volunteer:
+    """Public self-registration: the person, a login, the privacy consent, languages and
+    availability, in status ``registered``; then the confirmation e-mail goes out.
+
+    The login (``username``/``password``, chosen here) can sign in at once and sees its
+    own record; the ``volunteer`` membership follows at approval.
+
+    :raises ValidationError: field errors (``first_name``, ``email``, ``phone``, ``place``,
+        ``languages``, ``availability``, ``privacy_consent``, ``username``, ``password``, …);
+        nothing is stored then.
+    """
+    errors = _Errors()
+    first = errors.run(_clean_name, first_name, "first_name")
+    last = errors.run(_clean_name, last_name, "last_name")
+    email_clean = errors.run(_clean_email, email, center=center)
+    phone_clean = errors.run(_clean_phone, phone, required=True)
+    home = errors.run(_clean_home, center=center, place=place, postcode=postcode, required=True)
+    langs = errors.run(clean_languages, languages)
+    if langs is not None and not langs:
+        errors.add("languages", _("Please name at least one language you speak."))
+    slots = errors.run(clean_slots, availability)
+    interest_codes = errors.run(clean_interests, interests)
+    if not privacy_consent:
+        errors.add(
+            "privacy_consent", _("Please agree to the privacy notice to be able to register.")
+        )
+    elif privacy_version != PRIVACY_NOTICE_VERSION:
+        errors.add(
+            "privacy_version",
+            _("The privacy notice has changed. Please read the current version (%(v)s).")
+            % {"v": PRIVACY_NOTICE_VERSION},
+        )
+    login = errors.run(_clean_login, username, password, first=first, last=last, email=email_clean)
+    errors.raise_if_any()
+
+    town, postcode_clean = home
+    user = User(
+        username=login,
+        first_name=first,
+        last_name=last,
+        email=email_clean,
+        is_active=True,
+    )
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    volunteer = Volunteer(
+        center=center,
+        user=user,
+        first_name=first,
+        last_name=last,
+        email=email_clean,
+        phone=phone_clean,
+        home_place=town,
+        postcode=postcode_clean or (town.postcode if town else ""),
+        home_lat=town.lat if town else None,
+        home_lon=town.lon if town else None,
+        interests=interest_codes,
+        status=Status.REGISTERED,
+        status_changed_at=timezone.now(),
+    )
+    volunteer.full_clean()
+    volunteer.save()
+    consent = Consent(
+        volunteer=volunteer,
+        kind=Consent.Kind.PRIVACY,
+        version=PRIVACY_NOTICE_VERSION,
+        given_at=timezone.now(),
+    )
+    consent.full_clean()
+    consent.save()
+    audit_log(
+        actor=None,
+        action=AuditEvent.Action.CREATE,
+        obj=volunteer,
+        detail={"via": "self_registration", "consent": PRIVACY_NOTICE_VERSION},
+    )
+    volunteer_languages_set(actor=None, volunteer=volunteer, languages=langs)
+    volunteer_weekly_slots_set(actor=None, volunteer=volunteer, slots=slots)
+    volunteer_send_confirmation(volunteer=volunteer)
+    return volunteer
+
+
+def _clean_login(
+    username: str, password: str, *, first: str | None, last: str | None, email: str | None
+) -> str:
+    errors = _Errors()
+    name = (username or "").strip()
+    if not name:
+        errors.add("username", _("Please choose a user name."))
+    elif len(name) > 150:
+        errors.add("username", _("Please use at most %(max)d characters.") % {"max": 150})
+    else:
+        try:
+            User.username_validator(name)
+        except ValidationError:
+            errors.add(
+                "username",
+                _("Please use only letters, digits and the characters @ . + - _ in the user name."),
+            )
+        else:
+            if User.objects.filter(username__iexact=name).exists():
+                errors.add("username", _("This user name is taken. Please choose another one."))
+    if not password:
+        errors.add("password", _("Please choose a password."))
+    elif len(password) > 128:
+        errors.add("password", _("Please use at most %(max)d characters.") % {"max": 128})
+    else:
+        probe = User(username=name, first_name=first or "", last_name=last or "", email=email or "")
+        try:
+            validate_password(password, user=probe)
+        except ValidationError as exc:
+            for message in exc.messages:
+                errors.add("password", message)
+    errors.raise_if_any()
+    return name
+
+
+def read_confirmation_token(token: str) -> tuple[int, str]:
+    """The volunteer id and e-mail address in a confirmation token.
+
+    :raises ValidationError: for a tampered, malformed or expired token.
+    """
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(_("This confirmation link has expired."), code="expired") from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(_("This confirmation link is not valid."), code="invalid") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("v"), int):
+        raise ValidationError(_("This confirmation link is not valid."), code="invalid")
+    return data["v"], str(data.get("e", ""))
+
+
+@transaction.atomic
+def volunteer_confirm_email(*, token: str) -> tuple[Volunteer, bool]:
+    """Double opt-in: the link from the e-mail moves ``registered`` → ``confirmed``.
+
+    :return: the volunteer and whether this call confirmed it (False when it already was).
+    :raises ValidationError: tampered or expired link, or the address changed since.
+    """
+    pk, email = read_confirmation_token(token)
+    volunteer = Volunteer.objects.select_for_update().filter(pk=pk).first()
+    if volunteer is None or volunteer.email.lower() != email.lower():
+        raise ValidationError(_("This confirmation link is not valid."), code="invalid")
+    if volunteer.status != Status.REGISTERED:
+        return volunteer, False
+    now = timezone.now()
+    volunteer.email_confirmed_at = now
+    volunteer.confirmed_via = Volunteer.ConfirmedVia.EMAIL
+    _set_status(actor=None, volunteer=volunteer, new=Status.CONFIRMED, action="confirm")
+    return volunteer, True
+
+
+# --------------------------------------------------------------------------- status workflow
+
+#: action → (statuses it may start from, resulting status)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "confirm": (frozenset({Status.REGISTERED}), Status.CONFIRMED),
+    "approve": (frozenset({Status.REGISTERED, Status.CONFIRMED}), Status.APPROVED),
+    "activate": (frozenset({Status.APPROVED}), Status.ACTIVE),
+    "pause": (frozenset({Status.ACTIVE}), Status.PAUSED),
+    "resume": (frozenset({Status.PAUSED}), Status.ACTIVE),
+    "leave": (frozenset(set(Status.values) - {Status.LEFT}), Status.LEFT),
+}
+
+
+def allowed_actions(volunteer: Volunteer) -> list[str]:
+    """The workflow actions open from the volunteer's current status."""
+    return [
+        action
+        for action, (sources, _target) in TRANSITIONS.items()
+        if action != "confirm" and volunteer.status in sources
+    ]
+
+
+def _illegal(action: str, volunteer: Volunteer) -> ValidationError:
+    status = volunteer.get_status_display()
+    messages = {
+        "confirm": _("Only new registrations can be confirmed; this one is “%(status)s”."),
+        "approve": _(
+            "Only registrations waiting for approval can be approved; this one is “%(status)s”."
+        ),
+        "activate": _("Only approved volunteers can be made active; this one is “%(status)s”."),
+        "pause": _("Only active volunteers can pause; this one is “%(status)s”."),
+        "resume": _("Only paused volunteers can resume; this one is “%(status)s”."),
+        "leave": _("This volunteer has already left."),
+    }
+    return ValidationError({"status": [messages[action] % {"status": status}]}, code="transition")
+
+
+def _set_status(*, actor: User | None, volunteer: Volunteer, new: str, action: str) -> Volunteer:
+    sources, target = TRANSITIONS[action]
+    if volunteer.status not in sources or target != new:
+        raise _illegal(action, volunteer)
+    old = volunteer.status
+    volunteer.status = new
+    volunteer.status_changed_at = timezone.now()
+    volunteer.full_clean()
+    volunteer.save()
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.TRANSITION,
+        obj=volunteer,
+        detail={"from": old, "to": new, "action": action},
+    )
+    return volunteer
+
+
+def _locked(volunteer: Volunteer) -> Volunteer:
+    return Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+
+
+@transaction.atomic
+def volunteer_approve(
+    *, actor: User | None, volunteer: Volunteer, met_in_person: bool = False
+) -> Volunteer:
+    """A coordinator approves a registration; the login gets the ``volunteer`` membership.
+
+    A registration whose e-mail is not confirmed yet may be approved only by a
+    coordinator who has met the person (``met_in_person``); it is then recorded as
+    confirmed in person.
+
+    :raises ValidationError: ``status`` for an illegal transition, ``met_in_person`` when
+        an unconfirmed registration is approved without having met the person.
+    """
+    volunteer = _locked(volunteer)
+    if volunteer.status == Status.REGISTERED:
+        if not met_in_person:
+            raise ValidationError(
+                {
+                    "met_in_person": [
+                        _(
+                            "The e-mail address has not been confirmed yet. Approve only if you "
+                            "have met the person, and say so."
+                        )
+                    ]
+                },
+                code="unconfirmed",
+            )
+        volunteer.confirmed_via = Volunteer.ConfirmedVia.IN_PERSON
+    volunteer.approved_at = timezone.now()
+    volunteer.approved_by = actor if actor is not None and actor.is_authenticated else None
+    _set_status(actor=actor, volunteer=volunteer, new=Status.APPROVED, action="approve")
+    if volunteer.user_id:
+        membership_grant(
+            actor=actor, user=volunteer.user, center=volunteer.center, role=Role.VOLUNTEER
+        )
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_activate(*, actor: User | None, volunteer: Volunteer) -> Volunteer:
+    """``approved`` → ``active``: the volunteer may now receive offers (paperwork permitting)."""
+    return _set_status(
+        actor=actor, volunteer=_locked(volunteer), new=Status.ACTIVE, action="activate"
+    )
+
+
+@transaction.atomic
+def volunteer_pause(*, actor: User | None, volunteer: Volunteer) -> Volunteer:
+    """``active`` → ``paused`` (by the volunteer or a coordinator): no offers meanwhile."""
+    return _set_status(actor=actor, volunteer=_locked(volunteer), new=Status.PAUSED, action="pause")
+
+
+@transaction.atomic
+def volunteer_resume(*, actor: User | None, volunteer: Volunteer) -> Volunteer:
+    """``paused`` → ``active``."""
+    return _set_status(
+        actor=actor, volunteer=_locked(volunteer), new=Status.ACTIVE, action="resume"
+    )
+
+
+@transaction.atomic
+def volunteer_leave(*, actor: User | None, volunteer: Volunteer) -> Volunteer:
+    """Any status → ``left``; the login loses its ``volunteer`` membership of the center."""
+    volunteer = _locked(volunteer)
+    volunteer.left_at = timezone.now()
+    _set_status(actor=actor, volunteer=volunteer, new=Status.LEFT, action="leave")
+    _revoke_membership(actor=actor, volunteer=volunteer)
+    return volunteer
+
+
+def _revoke_membership(*, actor: User | None, volunteer: Volunteer) -> None:
+    if not volunteer.user_id:
+        return
+    for membership in Membership.objects.filter(
+        user_id=volunteer.user_id, center_id=volunteer.center_id, role=Role.VOLUNTEER
+    ):
+        audit_log(
+            actor=actor,
+            action=AuditEvent.Action.DELETE,
+            obj=membership,
+            detail={"role": "volunteer"},
+        )
+        membership.delete()
+    forget_memberships(volunteer.user)
+
+
+# --------------------------------------------------------------------------- create, update
+
+
+@transaction.atomic
+def volunteer_create(
+    *,
+    actor: User | None,
+    center: Center,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone: str = "",
+    home_place: Place | int | None = None,
+    postcode: str = "",
+    home_lat: float | None = None,
+    home_lon: float | None = None,
+    interests: list[str] | None = None,
+    notes: str = "",
+    languages: list[tuple[str, str]] | None = None,
+    availability: list[tuple[int, dt.time, dt.time]] | None = None,
+) -> Volunteer:
+    """A coordinator enters a volunteer (no login; status ``registered`` until approved).
+
+    :raises ValidationError: field errors; nothing is stored then.
+    """
+    errors = _Errors()
+    first = errors.run(_clean_name, first_name, "first_name")
+    last = errors.run(_clean_name, last_name, "last_name")
+    email_clean = errors.run(_clean_email, email, center=center)
+    phone_clean = errors.run(_clean_phone, phone, required=False)
+    home = errors.run(
+        _clean_home, center=center, place=home_place, postcode=postcode, required=False
+    )
+    langs = errors.run(clean_languages, languages or [])
+    slots = errors.run(clean_slots, availability or [])
+    interest_codes = errors.run(clean_interests, interests or [])
+    errors.raise_if_any()
+    town, postcode_clean = home
+    volunteer = Volunteer(
+        center=center,
+        first_name=first,
+        last_name=last,
+        email=email_clean,
+        phone=phone_clean,
+        home_place=town,
+        postcode=postcode_clean or (town.postcode if town else ""),
+        home_lat=home_lat if home_lat is not None else (town.lat if town else None),
+        home_lon=home_lon if home_lon is not None else (town.lon if town else None),
+        interests=interest_codes,
+        notes=notes or "",
+        status=Status.REGISTERED,
+        status_changed_at=timezone.now(),
+    )
+    volunteer.full_clean()
+    volunteer.save()
+    audit_log(actor=actor, action=AuditEvent.Action.CREATE, obj=volunteer)
+    volunteer_languages_set(actor=actor, volunteer=volunteer, languages=langs)
+    volunteer_weekly_slots_set(actor=actor, volunteer=volunteer, slots=slots)
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_update(*, actor: User | None, volunteer: Volunteer, **fields: Any) -> Volunteer:
+    """Change contact data and other fields of :data:`COORDINATOR_FIELDS`.
+
+    The phone number is parsed again (stored in E.164); a town must be one of the
+    center's towns. The login's name and e-mail follow the record.
+
+    :raises ValidationError: field errors; nothing is stored then.
+    """
+    unknown = sorted(set(fields) - set(COORDINATOR_FIELDS))
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    errors = _Errors()
+    data: dict[str, Any] = {}
+    for name in ("first_name", "last_name"):
+        if name in fields:
+            data[name] = errors.run(_clean_name, fields[name], name)
+    if "email" in fields:
+        data["email"] = errors.run(
+            _clean_email, fields["email"], center=volunteer.center, exclude_pk=volunteer.pk
+        )
+    if "phone" in fields:
+        data["phone"] = errors.run(_clean_phone, fields["phone"], required=False)
+    if "home_place" in fields or "postcode" in fields:
+        place = fields.get("home_place", volunteer.home_place_id)
+        postcode = fields.get("postcode", volunteer.postcode if "home_place" not in fields else "")
+        home = errors.run(
+            _clean_home, center=volunteer.center, place=place, postcode=postcode, required=False
+        )
+        if home is not None:
+            town, postcode_clean = home
+            data["home_place"] = town
+            data["postcode"] = postcode_clean or (town.postcode if town else "")
+            if town is not None and town.pk != volunteer.home_place_id:
+                data.setdefault("home_lat", town.lat)
+                data.setdefault("home_lon", town.lon)
+    for name in ("home_lat", "home_lon"):
+        if name in fields:
+            data[name] = fields[name]
+    if "interests" in fields:
+        data["interests"] = errors.run(clean_interests, fields["interests"] or [])
+    if "notes" in fields:
+        data["notes"] = fields["notes"] or ""
+    errors.raise_if_any()
+    changed = sorted(name for name, value in data.items() if getattr(volunteer, name) != value)
+    for name, value in data.items():
+        setattr(volunteer, name, value)
+    volunteer.full_clean()
+    volunteer.save()
+    if volunteer.user_id and {"first_name", "last_name", "email"} & set(changed):
+        user = volunteer.user
+        user.first_name, user.last_name, user.email = (
+            volunteer.first_name,
+            volunteer.last_name,
+            volunteer.email,
+        )
+        user.save(update_fields=["first_name", "last_name", "email"])
+    if changed:
+        audit_log(
+            actor=actor, action=AuditEvent.Action.UPDATE, obj=volunteer, detail={"fields": changed}
+        )
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_change(
+    *,
+    actor: User | None,
+    volunteer: Volunteer,
+    languages: list[tuple[str, str]] | None = None,
+    availability: list[tuple[int, dt.time, dt.time]] | None = None,
+    **fields: Any,
+) -> Volunteer:
+    """Change fields, languages and availability together: all or nothing.
+
+    ``None`` for ``languages`` or ``availability`` leaves them as they are.
+
+    :raises ValidationError: every field error found; nothing is stored then.
+    """
+    errors = _Errors()
+    if languages is not None:
+        errors.run(clean_languages, languages)
+    if availability is not None:
+        errors.run(clean_slots, availability)
+    if fields:
+        updated = errors.run(volunteer_update, actor=actor, volunteer=volunteer, **fields)
+        volunteer = updated or volunteer
+    errors.raise_if_any()
+    if languages is not None:
+        volunteer_languages_set(actor=actor, volunteer=volunteer, languages=languages)
+    if availability is not None:
+        volunteer_weekly_slots_set(actor=actor, volunteer=volunteer, slots=availability)
+    return volunteer
+
+
+# --------------------------------------------------------------------------- absences
+
+
+@transaction.atomic
+def absence_add(
+    *,
+    actor: User | None,
+    volunteer: Volunteer,
+    start_date: dt.date,
+    end_date: dt.date,
+    reason: str = Absence.Reason.OTHER,
+) -> Absence:
+    """Record an absence (whole days, inclusive).
+
+    :raises ValidationError: ``end_date`` before ``start_date``, longer than a year,
+        or an unknown reason.
+    """
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError({"end_date": [_("The last day cannot be before the first.")]})
+    if start_date and end_date and (end_date - start_date).days >= MAX_ABSENCE_DAYS:
+        raise ValidationError({"end_date": [_("An absence can last at most one year.")]})
+    absence = Absence(volunteer=volunteer, start_date=start_date, end_date=end_date, reason=reason)
+    absence.full_clean()
+    absence.save()
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=absence,
+        center=volunteer.center_id,
+        detail={"volunteer": volunteer.pk},
+    )
+    return absence
+
+
+@transaction.atomic
+def absence_remove(*, actor: User | None, absence: Absence) -> None:
+    """Delete an absence."""
+    center_id = absence.volunteer.center_id
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=absence,
+        center=center_id,
+        detail={"volunteer": absence.volunteer_id},
+    )
+    absence.delete()
+
+
+# --------------------------------------------------------------------------- paperwork
+
+
+@transaction.atomic
+def police_certificate_record(
+    *,
+    actor: User | None,
+    volunteer: Volunteer,
+    kind: str,
+    issued_on: dt.date,
+    listed_offence: bool,
+    seen_on: dt.date | None = None,
+) -> PoliceCertificate:
+    """Record that a (extended) police certificate was seen by ``actor``: kind, issue date,
+    seen date (today by default), yes/no on a listed offence. No copy is kept.
+
+    :raises ValidationError: certificate more than three months old when seen, seen
+        before issued, or a date in the future.
+    """
+    seen_on = seen_on or timezone.localdate()
+    _reject_future(issued_on, "issued_on")
+    _reject_future(seen_on, "seen_on")
+    certificate = PoliceCertificate(
+        volunteer=volunteer,
+        kind=kind,
+        issued_on=issued_on,
+        seen_on=seen_on,
+        seen_by=actor if actor is not None and actor.is_authenticated else None,
+        listed_offence=bool(listed_offence),
+    )
+    certificate.full_clean()
+    certificate.save()
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=certificate,
+        center=volunteer.center_id,
+        detail={"volunteer": volunteer.pk, "kind": kind},
+    )
+    return certificate
+
+
+@transaction.atomic
+def pledge_record(
+    *,
+    actor: User | None,
+    volunteer: Volunteer,
+    signed_on: dt.date,
+    version: str = PLEDGE_VERSION,
+) -> PledgeSignature:
+    """Record the signed confidentiality and neutrality pledge (version and date)."""
+    _reject_future(signed_on, "signed_on")
+    pledge = PledgeSignature(
+        volunteer=volunteer,
+        version=(version or PLEDGE_VERSION).strip(),
+        signed_on=signed_on,
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    pledge.full_clean()
+    pledge.save()
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=pledge,
+        center=volunteer.center_id,
+        detail={"volunteer": volunteer.pk, "version": pledge.version},
+    )
+    return pledge
+
+
+@transaction.atomic
+def training_record(
+    *,
+    actor: User | None,
+    volunteer: Volunteer,
+    kind: str,
+    attended_on: dt.date,
+    title: str = "",
+    lessons: int | None = None,
+) -> Training:
+    """Record a course attended; the basic course defaults to its title and 24 lessons."""
+    _reject_future(attended_on, "attended_on")
+    if kind == Training.Kind.BASIC_COURSE:
+        title = title or BASIC_COURSE_TITLE
+        lessons = Training.BASIC_COURSE_LESSONS if lessons is None else lessons
+    if not (title or "").strip():
+        raise ValidationError({"title": [_("Please name the training.")]})
+    training = Training(
+        volunteer=volunteer,
+        kind=kind,
+        title=title.strip(),
+        lessons=lessons or 0,
+        attended_on=attended_on,
+    )
+    training.full_clean()
+    training.save()
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=training,
+        center=volunteer.center_id,
+        detail={"volunteer": volunteer.pk, "kind": kind},
+    )
+    return training
+
+
+@transaction.atomic
+def paperwork_delete(
+    *, actor: User | None, entry: PoliceCertificate | PledgeSignature | Training
+) -> None:
+    """Remove a paperwork entry recorded by mistake."""
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=entry,
+        center=entry.volunteer.center_id,
+        detail={"volunteer": entry.volunteer_id},
+    )
+    entry.delete()
+
+
+# --------------------------------------------------------------------------- export, erase
+
+
+def volunteer_viewed(*, actor: User | None, volunteer: Volunteer) -> None:
+    """Record that a coordinator opened a volunteer's full record (who saw personal data)."""
+    if actor is not None and actor.is_authenticated and volunteer.user_id != actor.pk:
+        audit_log(actor=actor, action=AuditEvent.Action.VIEW, obj=volunteer)
+
+
+def volunteer_export(*, actor: User | None, volunteer: Volunteer) -> dict[str, Any]:
+    """Everything stored about the volunteer (their right of access); audited as an export."""
+    data = selectors.volunteer_data(volunteer=volunteer)
+    audit_log(actor=actor, action=AuditEvent.Action.EXPORT, obj=volunteer)
+    return data
+
+
+@transaction.atomic
+def volunteer_anonymise(*, actor: User | None, volunteer: Volunteer) -> Volunteer:
+    """Erase the person and keep what statistics need.
+
+    Name, e-mail, phone, postcode, exact home coordinates, notes, availability,
+    absences, consents and paperwork are removed; the login is made unusable and
+    loses its memberships; the status becomes ``left``. Kept: center, town,
+    languages with levels, interests and the dates of the workflow, so counts
+    per language, town and year still add up.
+    """
+    volunteer = _locked(volunteer)
+    old_status = volunteer.status
+    volunteer.first_name = _("Anonymised")
+    volunteer.last_name = f"#{volunteer.pk}"
+    volunteer.email = f"anonymised-{volunteer.pk}@anonymised.invalid"
+    volunteer.phone = ""
+    volunteer.postcode = ""
+    volunteer.home_lat = volunteer.home_place.lat if volunteer.home_place else None
+    volunteer.home_lon = volunteer.home_place.lon if volunteer.home_place else None
+    volunteer.notes = ""
+    if volunteer.status != Status.LEFT:
+        volunteer.status = Status.LEFT
+        volunteer.status_changed_at = timezone.now()
+        volunteer.left_at = volunteer.status_changed_at
+    user = volunteer.user
+    volunteer.user = None
+    volunteer.full_clean()
+    volunteer.save()
+    for related in (
+        volunteer.weekly_slots,
+        volunteer.absences,
+        volunteer.consents,
+        volunteer.police_certificates,
+        volunteer.pledges,
+        volunteer.trainings,
+    ):
+        related.all().delete()
+    if user is not None:
+        volunteer.user = user  # for the membership lookup only
+        _revoke_membership(actor=actor, volunteer=volunteer)
+        volunteer.user = None
+        if user.is_staff or user.is_superuser or user.memberships.exists():
+            return _anonymised(actor=actor, volunteer=volunteer, old_status=old_status)
+        user.username = f"anonymised-{volunteer.pk}-{secrets.token_hex(4)}"
+        user.first_name = user.last_name = user.email = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+    return _anonymised(actor=actor, volunteer=volunteer, old_status=old_status)
+
+
+def _anonymised(*, actor: User | None, volunteer: Volunteer, old_status: str) -> Volunteer:
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=volunteer,
+        detail={"anonymised": True, "from": old_status},
+    )
+    return volunteer

@@ -1,0 +1,789 @@
+"""Web pages of the volunteer registry: public registration with double opt-in, the
+coordinators' registry (list, detail, approvals, paperwork) and the volunteer's own
+pages under ``/my/``. Thin: reads through selectors, writes through services.
+
+Coordinator pages fetch volunteers from the coordinator-scoped queryset, so any
+volunteer outside the caller's centers (and every volunteer for other roles) is a 404.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.models import Center, Language, Place, Role
+from core.phone import format_phone_national
+from core.selectors import center_list
+from core.web import paginate, query_without_page, role_required
+from volunteers import selectors, services
+from volunteers.forms import (
+    AbsenceForm,
+    ApproveForm,
+    CenterChoiceForm,
+    ContactForm,
+    CoordinatorVolunteerForm,
+    LanguageFormSet,
+    PledgeForm,
+    PoliceCertificateForm,
+    RegistrationForm,
+    SlotFormSet,
+    TrainingForm,
+    language_initial,
+    slot_initial,
+)
+from volunteers.models import (
+    Absence,
+    Interest,
+    PledgeSignature,
+    PoliceCertificate,
+    Training,
+    Volunteer,
+)
+from volunteers.privacy import PRIVACY_NOTICE_VERSION
+from volunteers.throttling import registration_allowed
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _apply_errors(form: Any, exc: ValidationError, extra: dict[str, list[str]]) -> None:
+    """Put a service's field errors on the form; the rest (languages, availability, …)
+    into ``extra`` for the template."""
+    for field, msgs in exc.message_dict.items():
+        if field in form.fields:
+            for message in msgs:
+                form.add_error(field, message)
+        elif field == "__all__":
+            for message in msgs:
+                form.add_error(None, message)
+        else:
+            extra.setdefault(field, []).extend(msgs)
+
+
+def _coordinated(request: HttpRequest) -> QuerySet[Volunteer]:
+    return Volunteer.objects.for_user(request.user, roles=[Role.COORDINATOR])
+
+
+def _coordinated_volunteer(request: HttpRequest, pk: int) -> Volunteer:
+    return get_object_or_404(_coordinated(request).select_related("center", "home_place"), pk=pk)
+
+
+def _own_volunteer(request: HttpRequest) -> Volunteer:
+    volunteer = selectors.volunteer_of_user(user=request.user)
+    if volunteer is None:
+        raise Http404(_("You are not registered as a volunteer."))
+    return volunteer
+
+
+def _person_context(volunteer: Volunteer) -> dict[str, Any]:
+    """What the shared templates of a volunteer's facts need."""
+    labels = dict(Interest.choices)
+    return {
+        "volunteer": volunteer,
+        "phone_national": format_phone_national(volunteer.phone),
+        "interest_labels": [labels[c] for c in volunteer.interests or [] if c in labels],
+        "consent": selectors.current_privacy_consent(volunteer=volunteer),
+        "paperwork": selectors.paperwork_status(volunteer=volunteer),
+    }
+
+
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """The privacy notice volunteers agree to, with its version."""
+    return render(request, "volunteers/privacy.html", {"version": PRIVACY_NOTICE_VERSION})
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def register_choose(request: HttpRequest) -> HttpResponse:
+    """Pick the center to register with (skipped when there is only one)."""
+    centers = list(Center.objects.order_by("name"))
+    if len(centers) == 1:
+        return redirect("volunteer-register", center=centers[0].slug)
+    return render(request, "volunteers/register_choose.html", {"centers": centers})
+
+
+def register(request: HttpRequest, center: str) -> HttpResponse:
+    """The public registration form of one center."""
+    center_obj = get_object_or_404(Center, slug=center)
+    extra_errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, center=center_obj)
+        languages = LanguageFormSet(request.POST, prefix="lang")
+        slots = SlotFormSet(request.POST, prefix="slot")
+        if not registration_allowed(request):
+            return render(request, "volunteers/register_throttled.html", status=429)
+        if form.is_valid() and languages.is_valid() and slots.is_valid():
+            data = form.cleaned_data
+            try:
+                services.volunteer_register(
+                    center=center_obj,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    place=data["place"],
+                    postcode=data["postcode"],
+                    languages=languages.pairs(),
+                    interests=data["interests"],
+                    availability=slots.slots(),
+                    privacy_consent=data["privacy_consent"],
+                    privacy_version=data["privacy_version"],
+                    username=data["username"],
+                    password=data["password"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc, extra_errors)
+            else:
+                return redirect("volunteer-register-done", center=center_obj.slug)
+    else:
+        form = RegistrationForm(
+            center=center_obj, initial={"privacy_version": PRIVACY_NOTICE_VERSION}
+        )
+        languages = LanguageFormSet(prefix="lang", initial=[{"language": "de"}])
+        slots = SlotFormSet(prefix="slot")
+    return render(
+        request,
+        "volunteers/register.html",
+        {
+            "center": center_obj,
+            "form": form,
+            "languages": languages,
+            "slots": slots,
+            "extra_errors": extra_errors,
+            "privacy_version": PRIVACY_NOTICE_VERSION,
+        },
+    )
+
+
+def register_done(request: HttpRequest, center: str) -> HttpResponse:
+    center_obj = get_object_or_404(Center, slug=center)
+    return render(request, "volunteers/register_done.html", {"center": center_obj})
+
+
+def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the confirmation e-mail (GET shows a button, POST confirms, so that
+    mail scanners opening links do not confirm on the person's behalf)."""
+    try:
+        pk, _email = services.read_confirmation_token(token)
+    except ValidationError as exc:
+        return render(
+            request,
+            "volunteers/register_confirm.html",
+            {"error": exc.messages[0], "expired": exc.code == "expired"},
+            status=400,
+        )
+    if request.method != "POST":
+        return render(request, "volunteers/register_confirm.html", {"ask": True})
+    try:
+        volunteer, changed = services.volunteer_confirm_email(token=token)
+    except ValidationError as exc:
+        return render(
+            request, "volunteers/register_confirm.html", {"error": exc.messages[0]}, status=400
+        )
+    return render(
+        request,
+        "volunteers/register_confirm.html",
+        {"volunteer": volunteer, "changed": changed, "center": volunteer.center},
+    )
+
+
+# --------------------------------------------------------------------------- coordinators
+
+STATUS_FILTERS = Volunteer.Status.choices
+
+
+@role_required(Role.COORDINATOR)
+def volunteer_list(request: HttpRequest) -> HttpResponse:
+    """Searchable, filterable list of the center's volunteers."""
+    search = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    status = status if status in Volunteer.Status.values else ""
+    language = request.GET.get("language", "")[:12]
+    interest = request.GET.get("interest", "")
+    interest = interest if interest in Interest.values else ""
+    missing = request.GET.get("missing", "")
+    missing = missing if missing in selectors.PAPERWORK_CODES else ""
+    try:
+        place_id = int(request.GET.get("place", "") or 0) or None
+    except ValueError:
+        place_id = None
+    volunteers = selectors.volunteer_list(
+        user=request.user,
+        search=search,
+        status=status,
+        language=language,
+        place_id=place_id,
+        interest=interest,
+        paperwork_missing=missing,
+    ).prefetch_related("languages")
+    page = paginate(request, volunteers)
+    statuses = selectors.paperwork_status_for(volunteers=page.object_list)
+    rows = [(v, statuses[v.pk]) for v in page.object_list]
+    towns = Place.objects.for_user(request.user, roles=[Role.COORDINATOR]).filter(
+        kind=Place.Kind.TOWN
+    )
+    return render(
+        request,
+        "volunteers/volunteer_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "query": query_without_page(request),
+            "search": search,
+            "status": status,
+            "statuses": STATUS_FILTERS,
+            "language": language,
+            "languages": Language.objects.all(),
+            "place_id": place_id,
+            "towns": towns,
+            "interest": interest,
+            "interests": Interest.choices,
+            "missing": missing,
+            "missing_choices": _missing_choices(),
+            "filtered": any([search, status, language, place_id, interest, missing]),
+        },
+    )
+
+
+def _missing_choices() -> list[tuple[str, str]]:
+    return [
+        (selectors.PLEDGE, _("Pledge")),
+        (selectors.POLICE_CERTIFICATE, _("Police certificate")),
+        (selectors.EXTENDED_POLICE_CERTIFICATE, _("Extended police certificate")),
+        (selectors.BASIC_COURSE, _("Basic course")),
+    ]
+
+
+@role_required(Role.COORDINATOR)
+def volunteer_create(request: HttpRequest) -> HttpResponse:
+    centers = center_list(user=request.user, roles=[Role.COORDINATOR])
+    chooser = CenterChoiceForm(request.POST or request.GET or None, centers=centers)
+    center = chooser.cleaned_data["center"] if chooser.is_valid() else None
+    if center is None and centers.count() == 1:
+        center = centers.first()
+    if center is None:
+        return render(
+            request,
+            "core/form.html",
+            {"form": chooser, "title": _("New volunteer"), "back_url": reverse("volunteer-list")},
+        )
+    form = CoordinatorVolunteerForm(
+        request.POST if request.method == "POST" else None, center=center
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            volunteer = services.volunteer_create(
+                actor=request.user, center=center, **form.service_data()
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc, {})
+        else:
+            messages.success(request, _("Volunteer “%(name)s” entered.") % {"name": volunteer})
+            return redirect("volunteer-detail", pk=volunteer.pk)
+    return render(
+        request,
+        "volunteers/volunteer_form.html",
+        {
+            "form": form,
+            "center": center,
+            "title": _("New volunteer"),
+            "back_url": reverse("volunteer-list"),
+        },
+    )
+
+
+@login_required
+def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    volunteer = selectors.volunteer_detail(volunteer=_coordinated_volunteer(request, pk))
+    services.volunteer_viewed(actor=request.user, volunteer=volunteer)
+    return render(
+        request,
+        "volunteers/volunteer_detail.html",
+        {
+            **_person_context(volunteer),
+            "actions": services.allowed_actions(volunteer),
+            "approve_form": ApproveForm(),
+        },
+    )
+
+
+@login_required
+def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    volunteer = _coordinated_volunteer(request, pk)
+    form = CoordinatorVolunteerForm(
+        request.POST if request.method == "POST" else None,
+        center=volunteer.center,
+        initial=CoordinatorVolunteerForm.initial_for(volunteer),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_update(
+                actor=request.user, volunteer=volunteer, **form.service_data()
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc, {})
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("volunteer-detail", pk=pk)
+    return render(
+        request,
+        "volunteers/volunteer_form.html",
+        {
+            "form": form,
+            "volunteer": volunteer,
+            "title": _("Edit %(name)s") % {"name": volunteer.display_name},
+            "back_url": reverse("volunteer-detail", args=[pk]),
+        },
+    )
+
+
+def _languages_page(
+    request: HttpRequest, volunteer: Volunteer, *, back_url: str, title: str
+) -> HttpResponse:
+    extra: dict[str, list[str]] = {}
+    if request.method == "POST":
+        formset = LanguageFormSet(request.POST, prefix="lang")
+        if formset.is_valid():
+            try:
+                services.volunteer_languages_set(
+                    actor=request.user, volunteer=volunteer, languages=formset.pairs()
+                )
+            except ValidationError as exc:
+                extra = exc.message_dict
+            else:
+                messages.success(request, _("Languages saved."))
+                return redirect(back_url)
+    else:
+        formset = LanguageFormSet(prefix="lang", initial=language_initial(volunteer))
+    return render(
+        request,
+        "volunteers/languages_form.html",
+        {
+            "languages": formset,
+            "errors": extra.get("languages", []),
+            "title": title,
+            "back_url": back_url,
+        },
+    )
+
+
+def _availability_page(
+    request: HttpRequest, volunteer: Volunteer, *, back_url: str, title: str
+) -> HttpResponse:
+    extra: dict[str, list[str]] = {}
+    if request.method == "POST":
+        formset = SlotFormSet(request.POST, prefix="slot")
+        if formset.is_valid():
+            try:
+                services.volunteer_weekly_slots_set(
+                    actor=request.user, volunteer=volunteer, slots=formset.slots()
+                )
+            except ValidationError as exc:
+                extra = exc.message_dict
+            else:
+                messages.success(request, _("Availability saved."))
+                return redirect(back_url)
+    else:
+        formset = SlotFormSet(prefix="slot", initial=slot_initial(volunteer))
+    return render(
+        request,
+        "volunteers/availability_form.html",
+        {
+            "slots": formset,
+            "errors": extra.get("availability", []),
+            "title": title,
+            "back_url": back_url,
+        },
+    )
+
+
+def _absences_page(
+    request: HttpRequest,
+    volunteer: Volunteer,
+    *,
+    back_url: str,
+    delete_url: Callable[[Absence], str],
+) -> HttpResponse:
+    form = AbsenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.absence_add(actor=request.user, volunteer=volunteer, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc, {})
+        else:
+            messages.success(request, _("Absence saved."))
+            return redirect(request.path)
+    absences = [(a, delete_url(a)) for a in volunteer.absences.order_by("-start_date")]
+    return render(
+        request,
+        "volunteers/absences.html",
+        {"volunteer": volunteer, "form": form, "absences": absences, "back_url": back_url},
+    )
+
+
+@login_required
+def volunteer_languages(request: HttpRequest, pk: int) -> HttpResponse:
+    volunteer = _coordinated_volunteer(request, pk)
+    return _languages_page(
+        request,
+        volunteer,
+        back_url=reverse("volunteer-detail", args=[pk]),
+        title=_("Languages of %(name)s") % {"name": volunteer.display_name},
+    )
+
+
+@login_required
+def volunteer_availability(request: HttpRequest, pk: int) -> HttpResponse:
+    volunteer = _coordinated_volunteer(request, pk)
+    return _availability_page(
+        request,
+        volunteer,
+        back_url=reverse("volunteer-detail", args=[pk]),
+        title=_("Weekly availability of %(name)s") % {"name": volunteer.display_name},
+    )
+
+
+@login_required
+def volunteer_absences(request: HttpRequest, pk: int) -> HttpResponse:
+    volunteer = _coordinated_volunteer(request, pk)
+    return _absences_page(
+        request,
+        volunteer,
+        back_url=reverse("volunteer-detail", args=[pk]),
+        delete_url=lambda a: reverse("volunteer-absence-delete", args=[pk, a.pk]),
+    )
+
+
+@login_required
+@require_POST
+def volunteer_absence_delete(request: HttpRequest, pk: int, absence: int) -> HttpResponse:
+    volunteer = _coordinated_volunteer(request, pk)
+    entry = get_object_or_404(volunteer.absences.select_related("volunteer"), pk=absence)
+    services.absence_remove(actor=request.user, absence=entry)
+    messages.success(request, _("Absence removed."))
+    return redirect("volunteer-absences", pk=pk)
+
+
+TRANSITION_SERVICES: dict[str, Callable[..., Volunteer]] = {
+    "approve": services.volunteer_approve,
+    "activate": services.volunteer_activate,
+    "pause": services.volunteer_pause,
+    "resume": services.volunteer_resume,
+    "leave": services.volunteer_leave,
+}
+
+
+@login_required
+@require_POST
+def volunteer_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Status actions of the detail page (approve, activate, pause, resume, mark left)."""
+    volunteer = _coordinated_volunteer(request, pk)
+    service = TRANSITION_SERVICES.get(action)
+    if service is None:
+        raise Http404
+    kwargs: dict[str, Any] = {}
+    if action == "approve":
+        form = ApproveForm(request.POST)
+        form.is_valid()
+        kwargs["met_in_person"] = form.cleaned_data.get("met_in_person", False)
+    try:
+        service(actor=request.user, volunteer=volunteer, **kwargs)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Status changed."))
+    next_url = request.POST.get("next", "")
+    if next_url == "approvals":
+        return redirect("volunteer-approvals")
+    return redirect("volunteer-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def volunteer_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    volunteer = _coordinated_volunteer(request, pk)
+    if volunteer.status == Volunteer.Status.REGISTERED:
+        services.volunteer_send_confirmation(volunteer=volunteer, actor=request.user)
+        messages.success(request, _("The confirmation e-mail was sent again."))
+    return redirect("volunteer-detail", pk=pk)
+
+
+def _paperwork_form_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type,
+    record: Callable[..., Any],
+    title: str,
+) -> HttpResponse:
+    volunteer = _coordinated_volunteer(request, pk)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record(actor=request.user, volunteer=volunteer, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc, {})
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("volunteer-detail", pk=pk)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": title % {"name": volunteer.display_name},
+            "back_url": reverse("volunteer-detail", args=[pk]),
+        },
+    )
+
+
+@login_required
+def volunteer_certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _paperwork_form_page(
+        request,
+        pk,
+        form_class=PoliceCertificateForm,
+        record=services.police_certificate_record,
+        title=_("Police certificate seen: %(name)s"),
+    )
+
+
+@login_required
+def volunteer_pledge_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _paperwork_form_page(
+        request,
+        pk,
+        form_class=PledgeForm,
+        record=services.pledge_record,
+        title=_("Confidentiality pledge signed: %(name)s"),
+    )
+
+
+@login_required
+def volunteer_training_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _paperwork_form_page(
+        request,
+        pk,
+        form_class=TrainingForm,
+        record=services.training_record,
+        title=_("Training attended: %(name)s"),
+    )
+
+
+PAPERWORK_MODELS = {
+    "certificate": PoliceCertificate,
+    "pledge": PledgeSignature,
+    "training": Training,
+}
+
+
+@login_required
+@require_POST
+def volunteer_paperwork_delete(
+    request: HttpRequest, pk: int, kind: str, entry: int
+) -> HttpResponse:
+    volunteer = _coordinated_volunteer(request, pk)
+    model = PAPERWORK_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    item = get_object_or_404(
+        model.objects.select_related("volunteer"), volunteer=volunteer, pk=entry
+    )
+    services.paperwork_delete(actor=request.user, entry=item)
+    messages.success(request, _("Entry removed."))
+    return redirect("volunteer-detail", pk=pk)
+
+
+@login_required
+def volunteer_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then anonymise the volunteer's personal data (statistics survive)."""
+    volunteer = _coordinated_volunteer(request, pk)
+    if request.method == "POST":
+        services.volunteer_anonymise(actor=request.user, volunteer=volunteer)
+        messages.success(request, _("The personal data were erased."))
+        return redirect("volunteer-list")
+    return render(request, "volunteers/volunteer_delete.html", {"volunteer": volunteer})
+
+
+@login_required
+def volunteer_export(request: HttpRequest, pk: int) -> HttpResponse:
+    volunteer = _coordinated_volunteer(request, pk)
+    return _json_download(services.volunteer_export(actor=request.user, volunteer=volunteer), pk)
+
+
+def _json_download(data: dict[str, Any], pk: int) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="volunteer-{pk}-{stamp}.json"'
+    return response
+
+
+@role_required(Role.COORDINATOR)
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    queue = selectors.approval_queue(user=request.user)
+    return render(
+        request,
+        "volunteers/approval_queue.html",
+        {"page": paginate(request, queue), "query": query_without_page(request)},
+    )
+
+
+@role_required(Role.COORDINATOR)
+def paperwork_overview(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("missing", "")
+    code = code if code in selectors.PAPERWORK_CODES else ""
+    rows = [
+        (v, status, selectors.needed_paperwork(volunteer=v, status=status))
+        for v, status in selectors.paperwork_overview(user=request.user, code=code)
+    ]
+    return render(
+        request,
+        "volunteers/paperwork.html",
+        {
+            "page": paginate(request, rows),
+            "query": query_without_page(request),
+            "missing": code,
+            "missing_choices": _missing_choices(),
+            "warning_days": selectors.EXPIRY_WARNING_DAYS,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- self-service
+
+
+@login_required
+def my_overview(request: HttpRequest) -> HttpResponse:
+    """The volunteer's own page: status (also while pending), data and links to edit."""
+    volunteer = _own_volunteer(request)
+    volunteer = selectors.volunteer_detail(volunteer=volunteer)
+    return render(
+        request,
+        "volunteers/my_overview.html",
+        _person_context(volunteer),
+    )
+
+
+@login_required
+def my_contact(request: HttpRequest) -> HttpResponse:
+    volunteer = _own_volunteer(request)
+    form = ContactForm(
+        request.POST if request.method == "POST" else None,
+        center=volunteer.center,
+        initial=ContactForm.initial_for(volunteer),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_update(
+                actor=request.user, volunteer=volunteer, **form.service_data()
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc, {})
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("my-volunteer")
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("My contact data"), "back_url": reverse("my-volunteer")},
+    )
+
+
+@login_required
+def my_languages(request: HttpRequest) -> HttpResponse:
+    return _languages_page(
+        request,
+        _own_volunteer(request),
+        back_url=reverse("my-volunteer"),
+        title=_("My languages"),
+    )
+
+
+@login_required
+def my_availability(request: HttpRequest) -> HttpResponse:
+    return _availability_page(
+        request,
+        _own_volunteer(request),
+        back_url=reverse("my-volunteer"),
+        title=_("When I have time"),
+    )
+
+
+@login_required
+def my_absences(request: HttpRequest) -> HttpResponse:
+    return _absences_page(
+        request,
+        _own_volunteer(request),
+        back_url=reverse("my-volunteer"),
+        delete_url=lambda a: reverse("my-absence-delete", args=[a.pk]),
+    )
+
+
+@login_required
+@require_POST
+def my_absence_delete(request: HttpRequest, absence: int) -> HttpResponse:
+    volunteer = _own_volunteer(request)
+    entry = get_object_or_404(volunteer.absences.select_related("volunteer"), pk=absence)
+    services.absence_remove(actor=request.user, absence=entry)
+    messages.success(request, _("Absence removed."))
+    return redirect("my-absences")
+
+
+@login_required
+@require_POST
+def my_pause(request: HttpRequest) -> HttpResponse:
+    return _my_transition(
+        request, services.volunteer_pause, _("You are paused. Welcome back any time.")
+    )
+
+
+@login_required
+@require_POST
+def my_resume(request: HttpRequest) -> HttpResponse:
+    return _my_transition(
+        request, services.volunteer_resume, _("Welcome back! You are active again.")
+    )
+
+
+def _my_transition(
+    request: HttpRequest, service: Callable[..., Volunteer], success: str
+) -> HttpResponse:
+    volunteer = _own_volunteer(request)
+    try:
+        service(actor=request.user, volunteer=volunteer)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("my-volunteer")
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Everything stored about the volunteer, readable (and downloadable as JSON)."""
+    volunteer = _own_volunteer(request)
+    if request.GET.get("format") == "json":
+        data = services.volunteer_export(actor=request.user, volunteer=volunteer)
+        return _json_download(data, volunteer.pk)
+    data = selectors.volunteer_data(volunteer=volunteer)
+    return render(
+        request,
+        "volunteers/my_data.html",
+        {**_person_context(selectors.volunteer_detail(volunteer=volunteer)), "data": data},
+    )
