@@ -1,5 +1,312 @@
-"""``/api/v1/interpreters/``."""
+"""``/api/v1/interpreters/``: the Sprachpool.
 
-from django.urls import URLPattern
+Coordinators list, create and change the interpreters of their centers; an
+interpreter reads and changes their own profile (not the coordinator-only
+fields). Languages and weekly availability are nested, readable and writable;
+writes go through the volunteer registry's services.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.pagination import PageNumberPagination
+from core.choices import Gender, Level, Mode, Topic
+from core.models import Role
+from core.scoping import center_ids_for, has_role, is_admin
+from sprachpool import selectors, services
+from sprachpool.models import MAX_EXCLUDED_CLIENTS, MAX_TRAVEL_KM, InterpreterProfile
+from volunteers import selectors as volunteer_selectors
+from volunteers.models import Volunteer, WeeklySlot
+
+#: Fields only a coordinator may change; an interpreter sending them gets 403.
+COORDINATOR_ONLY_FIELDS = (
+    "excluded_clients",
+    "is_active",
+    "qualification",
+    "allowance_tier",
+    "kind",
+)
+MAX_LANGUAGES = 20
+MAX_SLOTS = 50
+
+
+class LanguageSerializer(serializers.Serializer):
+    language = serializers.CharField(max_length=12)
+    level = serializers.ChoiceField(choices=Level.choices)
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    weekday = serializers.ChoiceField(
+        choices=WeeklySlot.Weekday.choices, help_text="0 = Monday … 6 = Sunday"
+    )
+    start = serializers.TimeField(format="%H:%M", help_text="Europe/Berlin wall-clock time")
+    end = serializers.TimeField(format="%H:%M")
+
+
+class PaperworkSerializer(serializers.Serializer):
+    cleared = serializers.BooleanField(source="cleared_for_offers")
+    child_clearance = serializers.BooleanField()
+    pledge_signed = serializers.BooleanField()
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class InterpreterOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    volunteer = serializers.IntegerField(source="volunteer_id")
+    center = serializers.IntegerField(source="volunteer.center_id")
+    display_name = serializers.CharField(source="volunteer.display_name")
+    town = serializers.SerializerMethodField()
+    languages = serializers.SerializerMethodField()
+    availability = serializers.SerializerMethodField()
+    kind = serializers.CharField()
+    qualification = serializers.CharField()
+    modes = serializers.ListField(child=serializers.CharField())
+    max_travel_km = serializers.IntegerField()
+    gender = serializers.SerializerMethodField()
+    excluded_clients = serializers.ListField(child=serializers.CharField())
+    declined_topics = serializers.ListField(child=serializers.CharField())
+    allowance_tier = serializers.CharField()
+    is_active = serializers.BooleanField()
+    paperwork = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_town(self, profile: InterpreterProfile) -> str | None:
+        place = profile.volunteer.home_place
+        return place.name if place else None
+
+    @extend_schema_field(LanguageSerializer(many=True))
+    def get_languages(self, profile: InterpreterProfile) -> list[dict[str, str]]:
+        skills = sorted(profile.volunteer.languages.all(), key=lambda s: s.language_id)
+        return [{"language": s.language_id, "level": s.level} for s in skills]
+
+    @extend_schema_field(AvailabilitySerializer(many=True))
+    def get_availability(self, profile: InterpreterProfile) -> list[dict[str, Any]]:
+        slots = sorted(
+            profile.volunteer.weekly_slots.all(), key=lambda s: (s.weekday, s.start_time)
+        )
+        return [
+            {
+                "weekday": s.weekday,
+                "start": s.start_time.strftime("%H:%M"),
+                "end": s.end_time.strftime("%H:%M"),
+            }
+            for s in slots
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Gender.choices, allow_null=True))
+    def get_gender(self, profile: InterpreterProfile) -> str | None:
+        return profile.gender or None
+
+    @extend_schema_field(PaperworkSerializer)
+    def get_paperwork(self, profile: InterpreterProfile) -> dict[str, Any]:
+        statuses = self.context.get("paperwork") or {}
+        paperwork = statuses.get(profile.volunteer_id)
+        if paperwork is None:
+            paperwork = volunteer_selectors.paperwork_status(volunteer=profile.volunteer)
+        return PaperworkSerializer(paperwork).data
+
+    def to_representation(self, instance: InterpreterProfile) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        coordinated = self.context.get("coordinated_centers")
+        if coordinated is not None and instance.volunteer.center_id not in coordinated:
+            data.pop("excluded_clients", None)
+        return data
+
+
+def _coordinated_centers(user: Any) -> set[int] | None:
+    """Centers the user coordinates; ``None`` for admins (all)."""
+    if is_admin(user):
+        return None
+    return center_ids_for(user, roles=[Role.COORDINATOR])
+
+
+def _output(
+    profiles: list[InterpreterProfile], *, user: Any, many: bool
+) -> list[dict[str, Any]] | dict[str, Any]:
+    paperwork = volunteer_selectors.paperwork_status_for(volunteers=[p.volunteer for p in profiles])
+    context = {"paperwork": paperwork, "coordinated_centers": _coordinated_centers(user)}
+    if many:
+        return InterpreterOutputSerializer(profiles, many=True, context=context).data
+    return InterpreterOutputSerializer(profiles[0], context=context).data
+
+
+class _ProfileInputSerializer(serializers.Serializer):
+    """Fields create and update share; nested lists are replaced as a whole."""
+
+    kind = serializers.ChoiceField(choices=InterpreterProfile.Kind.choices, required=False)
+    qualification = serializers.ChoiceField(
+        choices=InterpreterProfile.Qualification.choices, required=False
+    )
+    modes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Mode.choices),
+        allow_empty=False,
+        max_length=len(Mode.choices),
+        required=False,
+    )
+    max_travel_km = serializers.IntegerField(min_value=0, max_value=MAX_TRAVEL_KM, required=False)
+    gender = serializers.ChoiceField(
+        choices=Gender.choices, allow_null=True, allow_blank=True, required=False
+    )
+    excluded_clients = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        max_length=MAX_EXCLUDED_CLIENTS,
+        required=False,
+    )
+    declined_topics = serializers.ListField(
+        child=serializers.ChoiceField(choices=Topic.choices),
+        max_length=len(Topic.choices),
+        required=False,
+    )
+    allowance_tier = serializers.ChoiceField(
+        choices=InterpreterProfile.AllowanceTier.choices, required=False
+    )
+    is_active = serializers.BooleanField(required=False)
+    languages = LanguageSerializer(many=True, required=False, max_length=MAX_LANGUAGES)
+    availability = AvailabilitySerializer(many=True, required=False, max_length=MAX_SLOTS)
+
+    def validate_gender(self, value: str | None) -> str:
+        return value or ""
+
+
+def _service_arguments(data: dict[str, Any]) -> dict[str, Any]:
+    """Serializer output → keyword arguments of the services."""
+    args = dict(data)
+    if "languages" in args:
+        args["languages"] = [(row["language"], row["level"]) for row in args["languages"]]
+    if "availability" in args:
+        args["availability"] = [
+            (int(row["weekday"]), row["start"], row["end"]) for row in args["availability"]
+        ]
+    return args
+
+
+def _may_use_pool(user: Any) -> bool:
+    return is_admin(user) or bool(center_ids_for(user, roles=[Role.COORDINATOR, Role.VOLUNTEER]))
+
+
+class InterpreterListApi(APIView):
+    class FilterSerializer(serializers.Serializer):
+        q = serializers.CharField(max_length=100, required=False, allow_blank=True)
+        language = serializers.CharField(max_length=12, required=False, allow_blank=True)
+        min_level = serializers.ChoiceField(choices=Level.choices, required=False)
+        mode = serializers.ChoiceField(choices=Mode.choices, required=False)
+        town = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        qualification = serializers.ChoiceField(
+            choices=InterpreterProfile.Qualification.choices, required=False
+        )
+        active = serializers.BooleanField(required=False, allow_null=True, default=None)
+        cleared = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    class InputSerializer(_ProfileInputSerializer):
+        volunteer = serializers.IntegerField(min_value=1)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Part of the name"),
+            OpenApiParameter("language", str, description="Language code, e.g. ar"),
+            OpenApiParameter("min_level", str, description="With language: at least this level"),
+            OpenApiParameter("mode", str, enum=Mode.values),
+            OpenApiParameter("town", str, description="Home town: place id or name"),
+            OpenApiParameter("qualification", str, enum=InterpreterProfile.Qualification.values),
+            OpenApiParameter("active", bool),
+            OpenApiParameter("cleared", bool, description="Paperwork cleared for offers"),
+        ],
+        responses=InterpreterOutputSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        if not _may_use_pool(request.user):
+            raise PermissionDenied
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        town = (data.get("town") or "").strip()
+        profiles = selectors.interpreter_list(
+            user=request.user,
+            search=data.get("q", ""),
+            language=data.get("language", ""),
+            min_level=data.get("min_level", ""),
+            mode=data.get("mode", ""),
+            qualification=data.get("qualification", ""),
+            town=int(town) if town.isdigit() and len(town) < 10 else None,
+            town_name="" if town.isdigit() else town,
+            active=data.get("active"),
+            cleared=data.get("cleared"),
+        )
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(profiles, request, view=self)
+        return paginator.get_paginated_response(
+            _output(list(page or []), user=request.user, many=True)
+        )
+
+    @extend_schema(request=InputSerializer, responses={201: InterpreterOutputSerializer})
+    def post(self, request: Request) -> Response:
+        if not has_role(request.user, Role.COORDINATOR):
+            raise PermissionDenied
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = _service_arguments(serializer.validated_data)
+        volunteer = (
+            Volunteer.objects.for_user(request.user, roles=[Role.COORDINATOR])
+            .filter(pk=data.pop("volunteer"))
+            .first()
+        )
+        if volunteer is None:
+            raise ValidationError({"volunteer": [_("Unknown volunteer.")]})
+        profile = services.interpreter_profile_create(
+            actor=request.user, volunteer=volunteer, **data
+        )
+        return Response(
+            _output(_reload(profile), user=request.user, many=False),
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def _reload(profile: InterpreterProfile) -> list[InterpreterProfile]:
+    return list(
+        selectors.interpreter_with_details(InterpreterProfile.objects.filter(pk=profile.pk))
+    )
+
+
+class InterpreterDetailApi(APIView):
+    class InputSerializer(_ProfileInputSerializer):
+        pass
+
+    @extend_schema(responses=InterpreterOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        profile = get_object_or_404(selectors.interpreter_list(user=request.user), pk=pk)
+        return Response(_output([profile], user=request.user, many=False))
+
+    @extend_schema(request=InputSerializer, responses=InterpreterOutputSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        profile = get_object_or_404(selectors.interpreter_list(user=request.user), pk=pk)
+        coordinator = has_role(
+            request.user, Role.COORDINATOR, center_id=profile.volunteer.center_id
+        )
+        if not coordinator and isinstance(request.data, dict):
+            # Only the interpreter themself is left: scoping showed them the object.
+            services.check_self_edit(fields=request.data.keys())
+        serializer = self.InputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        profile = services.interpreter_profile_update(
+            actor=request.user, profile=profile, **_service_arguments(serializer.validated_data)
+        )
+        return Response(_output(_reload(profile), user=request.user, many=False))
+
+
+urlpatterns = [
+    path("interpreters/", InterpreterListApi.as_view(), name="api-interpreters"),
+    path("interpreters/<int:pk>/", InterpreterDetailApi.as_view(), name="api-interpreter-detail"),
+]

@@ -195,6 +195,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DepartmentKindEnum": "core.models.Department.Kind",
         "PlaceKindEnum": "core.models.Place.Kind",
+        "InterpreterKindEnum": "sprachpool.models.InterpreterProfile.Kind",
     },
 }
 

@@ -1,0 +1,305 @@
+"""State changes of the Sprachpool: interpreter profiles, their activation and nested data.
+
+Every function validates, runs in one transaction and writes the audit trail.
+Languages and weekly availability belong to the volunteer registry; nested
+writes go through its services, inside the same transaction, so a bad value
+anywhere stores nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.choices import LEVEL_ORDER
+from core.models import AuditEvent, User
+from core.services import audit_log, changed_fields
+from sprachpool.models import GERMAN, GERMAN_MIN_LEVEL, WORKING_STATUSES, InterpreterProfile
+from volunteers import selectors as volunteer_selectors
+from volunteers import services as volunteer_services
+from volunteers.models import Volunteer
+
+#: Fields of the profile itself that create and update accept.
+PROFILE_FIELDS = (
+    "kind",
+    "qualification",
+    "modes",
+    "max_travel_km",
+    "gender",
+    "excluded_clients",
+    "declined_topics",
+    "allowance_tier",
+)
+
+#: What only a coordinator may change; an interpreter editing their own profile may not.
+COORDINATOR_ONLY_FIELDS = (
+    "kind",
+    "qualification",
+    "excluded_clients",
+    "allowance_tier",
+    "is_active",
+)
+
+LanguageList = Sequence[tuple[str, str]]
+SlotList = Sequence[tuple[int, time, time]]
+
+
+def check_self_edit(*, fields: Iterable[str]) -> None:
+    """Refuse coordinator-only fields in an interpreter's change of their own profile.
+
+    :raises PermissionDenied: naming the fields.
+    """
+    forbidden = sorted(set(fields) & set(COORDINATOR_ONLY_FIELDS))
+    if forbidden:
+        raise PermissionDenied(
+            _("Only a coordinator may change: %(fields)s.") % {"fields": ", ".join(forbidden)}
+        )
+
+
+def activation_problems(*, volunteer: Volunteer, on: date | None = None) -> dict[str, list[str]]:
+    """Why this volunteer cannot be an active interpreter (empty when they can).
+
+    Keys are the fields a form or API shows the message at: ``is_active`` for the
+    volunteer's status and the confidentiality pledge, ``languages`` for the
+    working language pair (German at B1 or better plus at least one other language).
+    """
+    problems: dict[str, list[str]] = {}
+    if volunteer.status not in WORKING_STATUSES:
+        problems.setdefault("is_active", []).append(
+            _(
+                "Only approved or active volunteers can be active interpreters; "
+                "this volunteer’s status is “%(status)s”."
+            )
+            % {"status": volunteer.get_status_display()}
+        )
+    paperwork = volunteer_selectors.paperwork_status(volunteer=volunteer, on=on)
+    if not paperwork.pledge_signed:
+        problems.setdefault("is_active", []).append(
+            _("A signed confidentiality pledge is needed before someone can interpret.")
+        )
+    language_problem = _language_pair_problem(volunteer)
+    if language_problem:
+        problems["languages"] = [language_problem]
+    return problems
+
+
+def _language_pair_problem(volunteer: Volunteer) -> str:
+    """The message when the volunteer's languages do not form a working pair with German."""
+    levels = dict(volunteer.languages.values_list("language_id", "level"))
+    german = levels.pop(GERMAN, None)
+    if german is None or LEVEL_ORDER.get(german, -1) < LEVEL_ORDER[GERMAN_MIN_LEVEL]:
+        return _("An interpreter needs German at level B1 or better.")
+    if not levels:
+        return _("An interpreter needs at least one language besides German.")
+    return ""
+
+
+def _validate_and_set_nested(
+    *,
+    actor: User | None,
+    profile: InterpreterProfile,
+    languages: LanguageList | None,
+    availability: SlotList | None,
+) -> list[str]:
+    """Validate the profile, then write the nested data; report all field errors at once.
+
+    The caller runs inside a transaction, so raising here undoes the nested writes.
+    """
+    errors: dict[str, list[Any]] = {}
+    try:
+        profile.full_clean()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    nested: list[str] = []
+    writes = (
+        ("languages", languages, volunteer_services.volunteer_languages_set, "languages"),
+        ("availability", availability, volunteer_services.volunteer_weekly_slots_set, "slots"),
+    )
+    for name, value, service, argument in writes:
+        if value is None:
+            continue
+        try:
+            service(actor=actor, volunteer=profile.volunteer, **{argument: list(value)})
+        except ValidationError as exc:
+            for field, messages in _message_dict(exc, name).items():
+                errors.setdefault(field, []).extend(messages)
+        else:
+            nested.append(name)
+    if errors:
+        raise ValidationError(errors)
+    return nested
+
+
+def _message_dict(exc: ValidationError, field: str) -> dict[str, list[str]]:
+    """Field messages of an error; messages without a field go to ``field``."""
+    if hasattr(exc, "error_dict"):
+        return {
+            (field if name == "__all__" else name): msgs for name, msgs in exc.message_dict.items()
+        }
+    return {field: list(exc.messages)}
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = sorted(set(fields) - set(PROFILE_FIELDS))
+    if unknown:
+        raise TypeError(f"Unknown interpreter profile fields: {', '.join(unknown)}")
+
+
+@transaction.atomic
+def interpreter_profile_create(
+    *,
+    actor: User | None,
+    volunteer: Volunteer,
+    is_active: bool = False,
+    languages: LanguageList | None = None,
+    availability: SlotList | None = None,
+    **fields: Any,
+) -> InterpreterProfile:
+    """Make a volunteer an interpreter of the pool.
+
+    :param volunteer: the volunteer; they must not have a profile yet.
+    :param is_active: activate at once (the activation rules apply).
+    :param languages: replaces the volunteer's languages, as ``(code, level)`` pairs.
+    :param availability: replaces the weekly slots, as ``(weekday, start, end)``.
+    :param fields: any of :data:`PROFILE_FIELDS`.
+    :raises ValidationError: on bad values or when activation is not allowed.
+    """
+    _check_fields(fields)
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if InterpreterProfile.objects.filter(volunteer=volunteer).exists():
+        raise ValidationError(
+            {"volunteer": [_("This volunteer already has an interpreter profile.")]}
+        )
+    profile = InterpreterProfile(volunteer=volunteer, is_active=False, **fields)
+    nested = _validate_and_set_nested(
+        actor=actor, profile=profile, languages=languages, availability=availability
+    )
+    if is_active:
+        problems = activation_problems(volunteer=volunteer)
+        if problems:
+            raise ValidationError(problems)
+        profile.is_active = True
+    profile.save()
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=profile,
+        center=volunteer.center_id,
+        detail={"fields": sorted([*fields, *nested, *(["is_active"] if is_active else [])])},
+    )
+    return profile
+
+
+@transaction.atomic
+def interpreter_profile_update(
+    *,
+    actor: User | None,
+    profile: InterpreterProfile,
+    is_active: bool | None = None,
+    languages: LanguageList | None = None,
+    availability: SlotList | None = None,
+    **fields: Any,
+) -> InterpreterProfile:
+    """Change a profile and, nested, the volunteer's languages and weekly availability.
+
+    An active profile must keep a working language pair with German; ``is_active``
+    switches through :func:`interpreter_profile_activate` / ``_deactivate`` rules.
+
+    :raises ValidationError: on bad values; nothing is stored then.
+    """
+    _check_fields(fields)
+    profile = (
+        InterpreterProfile.objects.select_for_update()
+        .select_related("volunteer")
+        .get(pk=profile.pk)
+    )
+    volunteer = profile.volunteer
+    changed = changed_fields(profile, fields)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    nested = _validate_and_set_nested(
+        actor=actor, profile=profile, languages=languages, availability=availability
+    )
+    activating = is_active is True and not profile.is_active
+    deactivating = is_active is False and profile.is_active
+    if activating:
+        problems = activation_problems(volunteer=volunteer)
+        if problems:
+            raise ValidationError(problems)
+        profile.is_active = True
+    elif deactivating:
+        profile.is_active = False
+    elif profile.is_active and languages is not None:
+        problem = _language_pair_problem(volunteer)
+        if problem:
+            raise ValidationError({"languages": [problem]})
+    profile.save()
+    if changed or nested:
+        audit_log(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=profile,
+            center=volunteer.center_id,
+            detail={"fields": sorted([*changed, *nested])},
+        )
+    if activating or deactivating:
+        _audit_transition(actor=actor, profile=profile)
+    return profile
+
+
+def _audit_transition(*, actor: User | None, profile: InterpreterProfile) -> None:
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.TRANSITION,
+        obj=profile,
+        center=profile.volunteer.center_id,
+        detail={"fields": ["is_active"], "to": "active" if profile.is_active else "inactive"},
+    )
+
+
+@transaction.atomic
+def interpreter_profile_activate(
+    *, actor: User | None, profile: InterpreterProfile
+) -> InterpreterProfile:
+    """Let the interpreter receive offers again.
+
+    :raises ValidationError: when the volunteer is not approved/active, has not signed the
+        confidentiality pledge, or lacks a working language pair with German.
+    """
+    profile = (
+        InterpreterProfile.objects.select_for_update()
+        .select_related("volunteer")
+        .get(pk=profile.pk)
+    )
+    if profile.is_active:
+        return profile
+    problems = activation_problems(volunteer=profile.volunteer)
+    if problems:
+        raise ValidationError(problems)
+    profile.is_active = True
+    profile.save(update_fields=["is_active", "updated_at"])
+    _audit_transition(actor=actor, profile=profile)
+    return profile
+
+
+@transaction.atomic
+def interpreter_profile_deactivate(
+    *, actor: User | None, profile: InterpreterProfile
+) -> InterpreterProfile:
+    """Take the interpreter out of matching; the profile and its data stay."""
+    profile = (
+        InterpreterProfile.objects.select_for_update()
+        .select_related("volunteer")
+        .get(pk=profile.pk)
+    )
+    if not profile.is_active:
+        return profile
+    profile.is_active = False
+    profile.save(update_fields=["is_active", "updated_at"])
+    _audit_transition(actor=actor, profile=profile)
+    return profile

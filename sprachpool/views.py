@@ -1,0 +1,291 @@
+"""Web pages of the Sprachpool: the pool list, language coverage, profiles, and the
+interpreter's own page. Thin: reads through selectors, writes through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.choices import Mode, Topic
+from core.models import Language, Place, Role
+from core.scoping import center_ids_for, is_admin
+from core.web import paginate, query_without_page, role_required
+from sprachpool import selectors, services
+from sprachpool.forms import InterpreterProfileForm, OwnProfileForm, language_formset
+from sprachpool.models import InterpreterProfile
+from volunteers import selectors as volunteer_selectors
+from volunteers.models import WeeklySlot
+
+PAPERWORK_LABELS = {
+    "pledge": _("confidentiality pledge"),
+    "police_certificate": _("police certificate"),
+    "extended_police_certificate": _("extended police certificate"),
+    "basic_course": _("basic course"),
+}
+FILTER_CHOICES = {"active": {"yes": True, "no": False}, "cleared": {"yes": True, "no": False}}
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    """The list filters from the query string; unknown values are ignored."""
+    params = request.GET
+    language = params.get("language", "").strip()[:12]
+    mode = params.get("mode", "")
+    qualification = params.get("qualification", "")
+    town = params.get("town", "")
+    return {
+        "search": params.get("q", "").strip()[:100],
+        "language": language,
+        "mode": mode if mode in Mode.values else "",
+        "qualification": (
+            qualification if qualification in InterpreterProfile.Qualification.values else ""
+        ),
+        "town": int(town) if town.isdigit() and len(town) < 10 else None,
+        "active": FILTER_CHOICES["active"].get(params.get("active", "")),
+        "cleared": FILTER_CHOICES["cleared"].get(params.get("cleared", "")),
+    }
+
+
+def _towns(request: HttpRequest) -> Any:
+    places = Place.objects.filter(kind=Place.Kind.TOWN)
+    if not is_admin(request.user):
+        places = places.filter(center__in=center_ids_for(request.user, roles=[Role.COORDINATOR]))
+    return places.order_by("name")
+
+
+@login_required
+def pool_home(request: HttpRequest) -> HttpResponse:
+    """``/pool/``: coordinators go to the pool, interpreters to their own page."""
+    if is_admin(request.user) or center_ids_for(request.user, roles=[Role.COORDINATOR]):
+        return redirect("interpreter-list")
+    return redirect("interpreter-me")
+
+
+@role_required(Role.COORDINATOR)
+def interpreter_list(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    profiles = selectors.interpreter_list(
+        user=request.user,
+        search=filters["search"],
+        language=filters["language"],
+        town=filters["town"],
+        mode=filters["mode"],
+        qualification=filters["qualification"],
+        active=filters["active"],
+        cleared=filters["cleared"],
+    )
+    page = paginate(request, profiles)
+    paperwork = volunteer_selectors.paperwork_status_for(
+        volunteers=[p.volunteer for p in page.object_list]
+    )
+    rows = [(p, paperwork[p.volunteer_id]) for p in page.object_list]
+    used_languages = (
+        selectors.interpreter_scope(user=request.user)
+        .values_list("volunteer__languages__language_id", flat=True)
+        .distinct()
+    )
+    return render(
+        request,
+        "sprachpool/interpreter_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "filtered": any(v not in ("", None) for v in filters.values()),
+            "query": query_without_page(request),
+            "languages": Language.objects.filter(code__in=used_languages).exclude(code="de"),
+            "towns": _towns(request),
+            "modes": Mode.choices,
+            "qualifications": InterpreterProfile.Qualification.choices,
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def language_coverage(request: HttpRequest) -> HttpResponse:
+    coverage = selectors.language_coverage(user=request.user)
+    return render(
+        request,
+        "sprachpool/language_coverage.html",
+        {
+            "coverage": coverage,
+            "scarce_below": selectors.SCARCE_BELOW,
+            "town_rows": list(zip(coverage.towns, coverage.town_totals, strict=True)),
+            "grand_total": sum(coverage.town_totals),
+        },
+    )
+
+
+def _slot_summary(profile: InterpreterProfile) -> list[tuple[str, list[WeeklySlot]]]:
+    by_day: dict[int, list[WeeklySlot]] = {}
+    for slot in profile.volunteer.weekly_slots.all():
+        by_day.setdefault(slot.weekday, []).append(slot)
+    return [(WeeklySlot.Weekday(day).label, slots) for day, slots in sorted(by_day.items())]
+
+
+def _profile_context(profile: InterpreterProfile) -> dict[str, Any]:
+    paperwork = volunteer_selectors.paperwork_status(volunteer=profile.volunteer)
+    return {
+        "profile": profile,
+        "volunteer": profile.volunteer,
+        "paperwork": paperwork,
+        "missing": [PAPERWORK_LABELS.get(code, code) for code in paperwork.missing],
+        "expiring": [(PAPERWORK_LABELS.get(code, code), due) for code, due in paperwork.expiring],
+        "slots": _slot_summary(profile),
+        "modes": [Mode(m).label for m in profile.modes],
+        "declined_topics": [Topic(code).label for code in profile.declined_topics],
+    }
+
+
+def _coordinated(request: HttpRequest, pk: int) -> InterpreterProfile:
+    return get_object_or_404(
+        selectors.interpreter_with_details(selectors.coordinated_profiles(user=request.user)),
+        pk=pk,
+    )
+
+
+@role_required(Role.COORDINATOR)
+def interpreter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _coordinated(request, pk)
+    context = _profile_context(profile)
+    problems = (
+        {} if profile.is_active else services.activation_problems(volunteer=profile.volunteer)
+    )
+    context["activation_problems"] = [m for msgs in problems.values() for m in msgs]
+    return render(request, "sprachpool/interpreter_detail.html", context)
+
+
+@role_required(Role.COORDINATOR)
+def interpreter_create(request: HttpRequest) -> HttpResponse:
+    volunteers = selectors.volunteers_without_profile(user=request.user)
+    form = InterpreterProfileForm(
+        request.POST or None,
+        volunteers=volunteers,
+        initial={
+            "kind": InterpreterProfile.Kind.VOLUNTEER,
+            "qualification": InterpreterProfile.Qualification.LAY,
+            "modes": [Mode.IN_PERSON],
+            "max_travel_km": 25,
+            "allowance_tier": InterpreterProfile.AllowanceTier.STANDARD,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.interpreter_profile_create(
+                actor=request.user,
+                volunteer=form.cleaned_data["volunteer"],
+                **form.profile_fields(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now in the interpreter pool (not active yet).")
+                % {"name": profile.volunteer.display_name},
+            )
+            return redirect("interpreter-detail", pk=profile.pk)
+    return render(
+        request,
+        "sprachpool/profile_form.html",
+        {
+            "form": form,
+            "title": _("Add an interpreter"),
+            "back_url": reverse("interpreter-list"),
+            "no_volunteers": not volunteers.exists(),
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def interpreter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _coordinated(request, pk)
+    data = request.POST if request.method == "POST" else None
+    form = InterpreterProfileForm(data, initial=InterpreterProfileForm.initial_for(profile))
+    formset = language_formset(data, volunteer=profile.volunteer)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.interpreter_profile_update(
+                actor=request.user,
+                profile=profile,
+                languages=formset.languages(),
+                **form.profile_fields(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("interpreter-detail", pk=pk)
+    return render(
+        request,
+        "sprachpool/profile_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "profile": profile,
+            "title": _("Edit interpreter profile of %(name)s")
+            % {"name": profile.volunteer.display_name},
+            "back_url": reverse("interpreter-detail", args=[pk]),
+        },
+    )
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    """Show service errors at the form's fields where it has them, else on top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def interpreter_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _coordinated(request, pk)
+    try:
+        services.interpreter_profile_activate(actor=request.user, profile=profile)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The interpreter is active and can receive offers."))
+    return redirect("interpreter-detail", pk=pk)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def interpreter_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _coordinated(request, pk)
+    services.interpreter_profile_deactivate(actor=request.user, profile=profile)
+    messages.success(request, _("The interpreter is inactive and gets no offers."))
+    return redirect("interpreter-detail", pk=pk)
+
+
+@role_required(Role.VOLUNTEER, Role.COORDINATOR)
+def interpreter_me(request: HttpRequest) -> HttpResponse:
+    """The interpreter's own page: what the pool knows, and modes, radius, settings to edit."""
+    profile = selectors.own_profile(user=request.user)
+    if profile is None:
+        return render(request, "sprachpool/me.html", {"profile": None})
+    form = OwnProfileForm(request.POST or None, initial=OwnProfileForm.initial_for(profile))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interpreter_profile_update(
+                actor=request.user, profile=profile, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("interpreter-me")
+    context = _profile_context(profile)
+    context["form"] = form
+    return render(request, "sprachpool/me.html", context)
