@@ -30,6 +30,7 @@ from api.centers import center_for_create
 from api.pagination import PageNumberPagination
 from api.permissions import IsCoordinator
 from core.models import Language, Place, Role
+from core.validators import PSEUDONYM_MAX_LENGTH, validate_household_reference
 from networks import selectors, services
 from networks.models import (
     CHECK_IN_NOTE_MAX_LENGTH,
@@ -40,7 +41,6 @@ from networks.models import (
     Network,
     Sponsorship,
 )
-from networks.validators import REFERENCE_MAX_LENGTH, validate_household_reference
 from volunteers.models import Volunteer
 
 SEARCH_MAX = 100
@@ -294,7 +294,7 @@ class NetworkDetailApi(APIView):
 
 class HouseholdInputSerializer(serializers.Serializer):
     reference = serializers.CharField(
-        max_length=REFERENCE_MAX_LENGTH, validators=[validate_household_reference]
+        max_length=PSEUDONYM_MAX_LENGTH, validators=[validate_household_reference]
     )
     size = serializers.IntegerField(min_value=1, max_value=20, default=1)
     languages = serializers.ListField(

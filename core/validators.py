@@ -23,9 +23,7 @@ _WORD = r"[^\W\d_]+(?:['.-][^\W\d_]+)*\.?"
 _NAME = re.compile(rf"^{_WORD}(?:\s+{_WORD})+$")
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./#-]*$")
 # Dates and times are fine in a note; they are blanked out before looking for phone numbers.
-_DATES = re.compile(
-    r"\b\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})?|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b"
-)
+_DATES = re.compile(r"\b\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})?|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b")
 _PHONE_IN_TEXT = re.compile(r"(?:\+|\b00)?\d(?:[\s/()\-.]{0,2}\d){6,}")
 
 PSEUDONYM_MESSAGES = {
@@ -82,3 +80,8 @@ def validate_no_contact_data(value: str) -> None:
         raise ValidationError(_("Please do not write e-mail addresses into notes."), code="email")
     if _PHONE_IN_TEXT.search(_DATES.sub(" ", value)):
         raise ValidationError(_("Please do not write phone numbers into notes."), code="phone")
+
+
+def validate_household_reference(value: str) -> None:
+    """A newcomer household's pseudonymous reference such as ``H-2291``."""
+    validate_pseudonym(value, example="H-2291")

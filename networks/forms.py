@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Center, Language, Place, User
+from core.validators import PSEUDONYM_MAX_LENGTH
 from networks.models import (
     CHECK_IN_NOTE_MAX_LENGTH,
     END_NOTE_MAX_LENGTH,
@@ -19,7 +20,6 @@ from networks.models import (
     NetworkMember,
     Sponsorship,
 )
-from networks.validators import REFERENCE_MAX_LENGTH
 from volunteers.models import Volunteer
 
 
@@ -123,7 +123,7 @@ class HouseholdForm(forms.Form):
     network = forms.ModelChoiceField(queryset=Network.objects.none(), label=_("network"))
     reference = forms.CharField(
         label=_("reference"),
-        max_length=REFERENCE_MAX_LENGTH,
+        max_length=PSEUDONYM_MAX_LENGTH,
         help_text=_("A pseudonym such as H-2291, never a name or contact details."),
     )
     size = forms.IntegerField(label=_("household size"), min_value=1, max_value=20, initial=1)

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Center, Language, Place
 from core.scoping import CenterScopedQuerySet
-from networks.validators import (
-    REFERENCE_MAX_LENGTH,
+from core.validators import (
+    PSEUDONYM_MAX_LENGTH,
     validate_household_reference,
     validate_no_contact_data,
 )
@@ -196,7 +196,7 @@ class Household(models.Model):
     )
     reference = models.CharField(
         _("reference"),
-        max_length=REFERENCE_MAX_LENGTH,
+        max_length=PSEUDONYM_MAX_LENGTH,
         validators=[validate_household_reference],
         help_text=_("A pseudonym such as H-2291, never a name or contact details."),
     )

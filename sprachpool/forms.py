@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import Gender, Level, Mode, Topic
 from core.models import Language
+from core.validators import validate_pseudonym
 from sprachpool.models import MAX_EXCLUDED_CLIENTS, MAX_TRAVEL_KM, InterpreterProfile
-from sprachpool.validators import validate_pseudonym
 from volunteers.models import Volunteer
 
 #: Empty language rows offered on the edit page.

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import Gender, Level, Mode, Topic
 from core.scoping import CenterScopedQuerySet
-from sprachpool.validators import validate_pseudonym
+from core.validators import validate_pseudonym
 from volunteers.models import Volunteer
 
 #: Largest travel radius a profile may have (km).

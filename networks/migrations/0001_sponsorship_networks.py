@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import networks.validators
+import core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             name='Household',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(help_text='A pseudonym such as H-2291, never a name or contact details.', max_length=40, validators=[networks.validators.validate_household_reference], verbose_name='reference')),
+                ('reference', models.CharField(help_text='A pseudonym such as H-2291, never a name or contact details.', max_length=40, validators=[core.validators.validate_household_reference], verbose_name='reference')),
                 ('size', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(20)], verbose_name='household size')),
                 ('needs', models.JSONField(blank=True, default=list, verbose_name='needs')),
                 ('waiting_since', models.DateField(default=django.utils.timezone.localdate, verbose_name='waiting since')),
@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
                 ('started_on', models.DateField(blank=True, null=True, verbose_name='started on')),
                 ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
                 ('end_reason', models.CharField(blank=True, choices=[('goals_reached', 'Goals reached, the household manages on its own'), ('moved_away', 'Household moved away'), ('household_withdrew', 'Household no longer wants a Pate'), ('pate_withdrew', 'Pate stopped'), ('no_fit', 'Did not fit'), ('no_contact', 'Contact broke off'), ('other', 'Other')], max_length=20, verbose_name='reason for ending')),
-                ('end_note', models.CharField(blank=True, max_length=300, validators=[networks.validators.validate_no_contact_data], verbose_name='note on ending')),
+                ('end_note', models.CharField(blank=True, max_length=300, validators=[core.validators.validate_no_contact_data], verbose_name='note on ending')),
                 ('status_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='status changed at')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sponsorships', to='networks.household', verbose_name='household')),
@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('date', models.DateField(verbose_name='date')),
-                ('note', models.CharField(blank=True, help_text='A short note, without names or contact details.', max_length=500, validators=[networks.validators.validate_no_contact_data], verbose_name='note')),
+                ('note', models.CharField(blank=True, help_text='A short note, without names or contact details.', max_length=500, validators=[core.validators.validate_no_contact_data], verbose_name='note')),
                 ('follow_up_needed', models.BooleanField(default=False, verbose_name='follow-up needed')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
