@@ -20,3 +20,32 @@ class NavItem:
     label: str | Promise
     roles: tuple[str, ...]
     order: int = 50
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A figure on a coordinator's overview, linking to the page that explains it.
+
+    An app contributes cards by defining ``home_cards(self, user) -> list[HomeCard]`` on its
+    ``AppConfig`` (returning only what the user's roles may see); the core's landing page
+    collects them without importing the app.
+    """
+
+    label: str | Promise
+    figure: int | None
+    url: str
+    #: Draw attention: the figure asks for action (e.g. registrations waiting).
+    attention: bool = False
+    order: int = 50
+
+
+def collect_home_cards(user: object) -> list[HomeCard]:
+    """The cards every installed app contributes for this user, in order."""
+    from django.apps import apps
+
+    cards: list[HomeCard] = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "home_cards", None)
+        if callable(provider):
+            cards.extend(provider(user))
+    return sorted(cards, key=lambda card: card.order)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core import selectors, services
 from core.forms import DepartmentForm, PlaceForm
 from core.models import Center, Department, Place, Role
+from core.navigation import collect_home_cards
 from core.scoping import has_role, user_memberships
 from core.web import paginate, query_without_page, role_required
 
@@ -30,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "roles": roles,
             "is_admin": request.user.is_superuser,
+            "home_cards": collect_home_cards(request.user),
         },
     )
 

@@ -1,9 +1,11 @@
 """Django app config: The interpreter pool (Sprachpool): interpreter profiles and pool coverage."""
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from core.navigation import NavItem
+from core.navigation import HomeCard, NavItem
 
 
 class SprachpoolConfig(AppConfig):
@@ -15,3 +17,25 @@ class SprachpoolConfig(AppConfig):
         NavItem("language-coverage", _("Language coverage"), ("coordinator",), order=31),
         NavItem("interpreter-me", _("My interpreting"), ("volunteer",), order=32),
     ]
+
+    def home_cards(self, user: Any) -> list[HomeCard]:
+        """Active interpreters and the languages the pool is short of."""
+        from django.urls import reverse
+
+        from core.scoping import has_role
+        from sprachpool.selectors import active_profiles, coordinated_profiles, language_coverage
+
+        if not has_role(user, "coordinator"):
+            return []
+        active = active_profiles(coordinated_profiles(user=user)).count()
+        scarce = language_coverage(user=user).scarce_count
+        return [
+            HomeCard(_("Active interpreters"), active, reverse("interpreter-list"), order=20),
+            HomeCard(
+                _("Languages with fewer than two interpreters"),
+                scarce,
+                reverse("language-coverage"),
+                attention=scarce > 0,
+                order=21,
+            ),
+        ]

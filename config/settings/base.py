@@ -160,6 +160,10 @@ THROTTLE_REGISTER = env_str("THROTTLE_REGISTER", "10/hour")
 THROTTLE_ANON = env_str("THROTTLE_ANON", "120/minute")
 THROTTLE_USER = env_str("THROTTLE_USER", "600/minute")
 
+#: ``NUM_PROXIES``: reverse proxies in front of the app; the client address for throttling is
+#: taken from ``X-Forwarded-For`` only that many hops deep (0: the direct peer address).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -178,6 +182,7 @@ REST_FRAMEWORK = {
         "anon": THROTTLE_ANON,
         "user": THROTTLE_USER,
     },
+    "NUM_PROXIES": NUM_PROXIES,
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
 }
