@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.navigation import NavItem
 
-COORDINATOR = "coordinator"
 EVERY_ROLE = ("coordinator", "caseworker", "volunteer", "network_lead")
 
 
@@ -13,12 +12,10 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
     verbose_name = _("Core")
+    # Departments, places, members and the audit trail are linked from the coordinator's
+    # overview rather than the main menu, which stays short enough for a phone.
     nav_items = [
         NavItem("home", _("Overview"), EVERY_ROLE, order=0),
-        NavItem("department-list", _("Departments"), (COORDINATOR,), order=80),
-        NavItem("place-list", _("Places"), (COORDINATOR,), order=81),
-        NavItem("member-list", _("Members"), (COORDINATOR,), order=82),
-        NavItem("audit-list", _("Audit trail"), (COORDINATOR,), order=90),
     ]
 
     def ready(self) -> None:

@@ -16,8 +16,9 @@ CATALOGS = sorted(
 pytestmark = pytest.mark.unit
 
 
-def read_po(path: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for every singular entry except the header."""
+def read_po(path: Path) -> list[tuple[str, str, bool, bool]]:
+    """(msgid, msgstr, fuzzy, plural) for every entry except the header; for a plural entry
+    msgstr is its singular form, or empty when any form is missing."""
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         lines = block.strip().split("\n")
@@ -30,12 +31,19 @@ def read_po(path: Path) -> list[tuple[str, str, bool]]:
                 fields[current] = [rest]
             elif line.startswith('"') and current:
                 fields[current].append(line)
-        if "msgid" not in fields or "msgstr" not in fields:
+        if "msgid" not in fields:
             continue
         msgid = "".join(json.loads(part) for part in fields["msgid"])
-        msgstr = "".join(json.loads(part) for part in fields["msgstr"])
-        if msgid:
-            entries.append((msgid, msgstr, fuzzy))
+        if not msgid:
+            continue
+        if "msgid_plural" in fields:
+            # Plural entries: every form must be translated; checked by their first form.
+            forms = [key for key in fields if key.startswith("msgstr[")]
+            texts = ["".join(json.loads(part) for part in fields[key]) for key in forms]
+            entries.append((msgid, texts[0] if all(texts) else "", fuzzy, True))
+        elif "msgstr" in fields:
+            msgstr = "".join(json.loads(part) for part in fields["msgstr"])
+            entries.append((msgid, msgstr, fuzzy, False))
     return entries
 
 
@@ -45,7 +53,7 @@ def test_catalogs_are_found():
 
 @pytest.mark.parametrize("po", CATALOGS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_message_is_translated(po):
-    untranslated = [msgid for msgid, msgstr, fuzzy in read_po(po) if not msgstr or fuzzy]
+    untranslated = [msgid for msgid, msgstr, fuzzy, _ in read_po(po) if not msgstr or fuzzy]
     assert untranslated == []
 
 
@@ -53,5 +61,9 @@ def test_every_message_is_translated(po):
 def test_compiled_catalog_matches_source(po):
     with po.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [msgid for msgid, msgstr, _ in read_po(po) if compiled.gettext(msgid) != msgstr]
+    stale = [
+        msgid
+        for msgid, msgstr, _, plural in read_po(po)
+        if (compiled.ngettext(msgid, msgid, 1) if plural else compiled.gettext(msgid)) != msgstr
+    ]
     assert stale == []
