@@ -33,9 +33,8 @@ from matching.core.feasibility import (
     PAIR_CODES,
     BoolArray,
     IntArray,
+    pair_violations,
     schedule_index,
-    static_masks,
-    time_ok,
 )
 from matching.core.feasibility import constraint_masks as _masks
 from matching.core.instance import LEVELS, MODES
@@ -79,31 +78,43 @@ class Occupancy:
         return False
 
 
+_CODE_BIT = {code: 1 << j for j, code in enumerate(REASON_CODES)}
+_PAIR_BITS = np.asarray([_CODE_BIT[code] for code in PAIR_CODES], dtype=np.int64)
+
+
+def _codes(bits: int) -> tuple[str, ...]:
+    return tuple(code for code in REASON_CODES if bits & _CODE_BIT[code])
+
+
 def reasons_for(p: Problem, requests: IntArray) -> dict[int, tuple[str, ...]]:
     """Reason codes (contract order) for unfilled requests, by sorted request index.
 
-    Vectorised per language: one block of those requests x the language's speakers.
+    Vectorised over all given requests at once: flat pairs of each request x the speakers of
+    its language with a violation bit set per pair, OR-reduced per request.
     """
     c = p.compiled
+    requests = np.sort(np.asarray(requests, dtype=np.int64))
+    if len(requests) == 0:
+        return {}
+    pr, pair_bits = pair_violations(c, requests)
+    # translate PAIR_CODES bit j into the REASON_CODES bit of that code
+    bits = np.zeros(len(pr), dtype=np.int64)
+    for j, reason_bit in enumerate(_PAIR_BITS.tolist()):
+        bits |= ((pair_bits >> j) & 1) * reason_bit
+    per_request = np.full(len(requests), _CODE_BIT["no_interpreter_for_language"], dtype=np.int64)
+    if len(pr):
+        first = np.flatnonzero(np.r_[True, pr[1:] != pr[:-1]])
+        where = np.searchsorted(requests, pr[first])
+        reduced = np.bitwise_or.reduceat(bits, first)
+        free = np.minimum.reduceat(bits, first) == 0  # some speaker violates nothing
+        per_request[where] = reduced | np.where(free, _CODE_BIT["all_candidates_taken"], 0)
+    cache: dict[int, tuple[str, ...]] = {}
     out: dict[int, tuple[str, ...]] = {}
-    requests = np.asarray(requests, dtype=np.int64)
-    for li in np.unique(c.r_lang[requests]).tolist():
-        rows = requests[c.r_lang[requests] == li]
-        cols, levels = c.speakers[li]
-        if len(cols) == 0:
-            out.update({int(r): ("no_interpreter_for_language",) for r in rows})
-            continue
-        masks, _ = static_masks(c, rows, cols, levels)
-        masks["not_available"] = ~time_ok(
-            c, np.repeat(rows, len(cols)), np.tile(cols, len(rows))
-        ).reshape(len(rows), len(cols))
-        violated = np.zeros((len(rows), len(cols)), dtype=bool)
-        for mask in masks.values():
-            violated |= mask
-        any_code = {code: mask.any(axis=1) for code, mask in masks.items()}
-        any_code["all_candidates_taken"] = ~violated.all(axis=1)
-        for k, r in enumerate(rows.tolist()):
-            out[r] = tuple(code for code in REASON_CODES if code in any_code and any_code[code][k])
+    for r, b in zip(requests.tolist(), per_request.tolist(), strict=True):
+        codes = cache.get(b)
+        if codes is None:
+            codes = cache[b] = _codes(b)
+        out[r] = codes
     return out
 
 

@@ -4,11 +4,12 @@
 (requests and interpreters sorted by id, so everything downstream is deterministic).
 :func:`constraint_masks` evaluates each hard constraint of the contract separately for a block
 of requests x interpreters by broadcasting (used for explanations), and
-:func:`candidate_pairs` returns every feasible (request, interpreter) pair of the instance,
-working language by language so no dense request x interpreter matrix of the whole state is
-ever built. Time constraints (availability windows, busy intervals with the gap) are checked
-on pair lists with sorted composite keys and :func:`numpy.searchsorted`, never by a Python
-loop over pairs.
+:func:`candidate_pairs` returns every feasible (request, interpreter) pair of the instance:
+each request only meets the speakers of its language (flat pair arrays for all small
+languages at once, a dense block per big language), so no dense request x interpreter
+matrix of the whole state is ever built. Time constraints (availability windows, busy
+intervals with the gap) are checked on pair lists with sorted composite keys and
+:func:`numpy.searchsorted`, never by a Python loop over pairs.
 
 Conflicts between two requests of one interpreter are not a pair property; they are handled
 in :mod:`matching.core.solve`. Throughout, a request occupies ``[start, end + gap)`` on its
@@ -19,11 +20,12 @@ conflict exactly when those half-open intervals overlap.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.core.instance import GENDERS, LEVEL_RANK, MODES, Instance
+from matching.core.instance import GENDERS, LEVEL_RANK, MODES, PRIORITY_WEIGHTS, Instance
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -79,9 +81,14 @@ class Compiled:
     i_hours: FloatArray
     # language index -> (interpreter indices speaking it, their level ranks)
     speakers: dict[int, tuple[IntArray, IntArray]]
+    # the same as flat arrays: speakers of language li are spk_i[lang_ptr[li]:lang_ptr[li + 1]]
+    lang_ptr: IntArray
+    spk_i: IntArray
+    spk_level: IntArray
     languages: tuple[str, ...]
-    # forbidden (request, interpreter) pairs from excluded clients and declined topics
+    # forbidden (request, interpreter) pairs from excluded clients, and as sorted keys r * m + i
     excluded_pairs: tuple[IntArray, IntArray]
+    forbidden: IntArray
     r_topic: IntArray  # topic index; the last index means "no topic"
     i_declines: BoolArray  # (m, topics + 1): interpreter declines topic
     # availability windows, and busy intervals already expanded by the gap
@@ -100,42 +107,65 @@ class Compiled:
 
 
 def compile_instance(instance: Instance) -> Compiled:
-    """Turn a parsed instance into the sorted array form used by the engine."""
-    r_order = sorted(range(len(instance.requests)), key=lambda k: instance.requests[k].id)
-    i_order = sorted(range(len(instance.interpreters)), key=lambda k: instance.interpreters[k].id)
+    """Turn a parsed instance into the sorted array form used by the engine.
+
+    This runs on every solve: flat comprehensions per field (cheap, and they allocate no
+    tuple per element, so they trigger no garbage-collector passes) and one loop over the
+    interpreters for the per-language speaker lists; no loop over languages x interpreters.
+    """
+    r_ids = [r.id for r in instance.requests]
+    i_ids = [it.id for it in instance.interpreters]
+    r_order = sorted(range(len(r_ids)), key=r_ids.__getitem__)
+    i_order = sorted(range(len(i_ids)), key=i_ids.__getitem__)
     reqs = [instance.requests[k] for k in r_order]
     interps = [instance.interpreters[k] for k in i_order]
-    i_index = {it.id: n for n, it in enumerate(interps)}
+    request_ids = tuple(r_ids[k] for k in r_order)
+    interpreter_ids = tuple(i_ids[k] for k in i_order)
+    i_index = {ident: n for n, ident in enumerate(interpreter_ids)}
     gender_index = {g: n for n, g in enumerate(GENDERS)}
     mode_index = {m: n for n, m in enumerate(MODES)}
 
     languages = sorted({r.language for r in reqs})
     lang_index = {code: n for n, code in enumerate(languages)}
-    speakers: dict[int, tuple[IntArray, IntArray]] = {}
-    for code, li in lang_index.items():
-        idx = [n for n, it in enumerate(interps) if code in it.languages]
-        lvl = [LEVEL_RANK[interps[n].languages[code]] for n in idx]
-        speakers[li] = (np.asarray(idx, dtype=np.int64), np.asarray(lvl, dtype=np.int64))
+    topics = sorted({r.topic for r in reqs if r.topic is not None})
+    topic_index = {t: n for n, t in enumerate(topics)}
+    no_topic = len(topics)
+    gap = instance.gap_us
+    nan = float("nan")
 
-    n = len(reqs)
-    r_lat = np.full(n, np.nan)
-    r_lon = np.full(n, np.nan)
-    for k, r in enumerate(reqs):
-        if r.mode == "in_person" and r.location is not None:
-            r_lat[k] = r.location.lat
-            r_lon[k] = r.location.lon
+    n, m = len(reqs), len(interps)
 
-    # excluded clients as sparse pairs (a client has few requests); topics as a small matrix
+    def ints(values: list[Any]) -> IntArray:
+        return np.asarray(values, dtype=np.int64)
+
+    def floats(values: list[Any]) -> FloatArray:
+        return np.asarray(values, dtype=np.float64)
+
+    # per-field comprehensions: no tuple per element, hence no garbage-collector passes
+    r_start = ints([r.start_us for r in reqs])
+    r_end = ints([r.end_us for r in reqs])
+    located = [r.location if r.mode == "in_person" else None for r in reqs]
+    r_lat = floats([nan if at is None else at.lat for at in located])
+    r_lon = floats([nan if at is None else at.lon for at in located])
+
+    # one pass over interpreters for speakers, exclusions and declined topics
     by_client: dict[str, list[int]] = {}
     for k, r in enumerate(reqs):
         if r.client_ref is not None:
             by_client.setdefault(r.client_ref, []).append(k)
+    spk_l: list[int] = []
+    spk_n: list[int] = []
+    spk_v: list[int] = []
     ex_r: list[int] = []
     ex_i: list[int] = []
-    topics = sorted({r.topic for r in reqs if r.topic is not None})
-    topic_index = {t: n for n, t in enumerate(topics)}
-    i_declines = np.zeros((len(interps), len(topics) + 1), dtype=bool)
+    i_declines = np.zeros((m, len(topics) + 1), dtype=bool)
     for n_i, it in enumerate(interps):
+        for code, level in it.languages.items():
+            li = lang_index.get(code)
+            if li is not None:
+                spk_l.append(li)
+                spk_n.append(n_i)
+                spk_v.append(LEVEL_RANK[level])
         for client in it.excluded_clients:
             for k in by_client.get(client, ()):
                 ex_r.append(k)
@@ -144,65 +174,73 @@ def compile_instance(instance: Instance) -> Compiled:
             if topic in topic_index:
                 i_declines[n_i, topic_index[topic]] = True
 
-    gap = instance.gap_us
-    w_owner, w_start, w_end, b_owner, b_start, b_end = [], [], [], [], [], []
-    for n_i, it in enumerate(interps):
-        for w in it.availability:
-            w_owner.append(n_i)
-            w_start.append(w.start_us)
-            w_end.append(w.end_us)
-        for b in it.busy:
-            b_owner.append(n_i)
-            b_start.append(b.start_us - gap)
-            b_end.append(b.end_us + gap)
+    by_lang = np.argsort(ints(spk_l), kind="stable")  # interpreter order kept per language
+    spk_i, spk_level = ints(spk_n)[by_lang], ints(spk_v)[by_lang]
+    lang_ptr = np.searchsorted(ints(spk_l)[by_lang], np.arange(len(languages) + 1))
+    speakers = {
+        li: (spk_i[lang_ptr[li] : lang_ptr[li + 1]], spk_level[lang_ptr[li] : lang_ptr[li + 1]])
+        for li in range(len(languages))
+    }
+    modes = [it.modes for it in interps]
+    i_modes = np.asarray([[mode in have for have in modes] for mode in MODES], dtype=bool)
+    homes = [it.home for it in interps]
 
-    def ints(values: list[int]) -> IntArray:
-        return np.asarray(values, dtype=np.int64)
-
-    r_start = ints([r.start_us for r in reqs])
-    r_end = ints([r.end_us for r in reqs])
-    arrays = [r_start, r_end, r_end + gap, ints(w_start), ints(w_end), ints(b_start), ints(b_end)]
-    vocabulary = sorted_unique(np.concatenate(arrays))
+    everyone = np.arange(m, dtype=np.int64)
+    w_owner = np.repeat(everyone, [len(it.availability) for it in interps])
+    b_owner = np.repeat(everyone, [len(it.busy) for it in interps])
+    n_w, n_b = len(w_owner), len(b_owner)
+    flat_times = [w.start_us for it in interps for w in it.availability]
+    flat_times += [w.end_us for it in interps for w in it.availability]
+    flat_times += [b.start_us - gap for it in interps for b in it.busy]
+    flat_times += [b.end_us + gap for it in interps for b in it.busy]
+    times = np.concatenate([r_start, r_end, r_end + gap, ints(flat_times)])
+    vocabulary = sorted_unique(times)
     stride = len(vocabulary) + 1
-    ranks = [np.searchsorted(vocabulary, a).astype(np.int64) for a in arrays]
+    rank = np.searchsorted(vocabulary, times).astype(np.int64)
+    r_start_rank, r_end_rank, r_endx_rank = rank[: 3 * n].reshape(3, n)
+    w_rank = rank[3 * n : 3 * n + 2 * n_w].reshape(2, n_w)
+    b_rank = rank[3 * n + 2 * n_w :].reshape(2, n_b)
+    ex = (ints(ex_r), ints(ex_i))
 
     return Compiled(
         instance=instance,
-        request_order=ints(r_order),
-        interpreter_order=ints(i_order),
-        request_ids=tuple(r.id for r in reqs),
-        interpreter_ids=tuple(it.id for it in interps),
+        request_order=np.asarray(r_order, dtype=np.int64),
+        interpreter_order=np.asarray(i_order, dtype=np.int64),
+        request_ids=request_ids,
+        interpreter_ids=interpreter_ids,
         gap_us=gap,
         r_lang=ints([lang_index[r.language] for r in reqs]),
         r_level=ints([LEVEL_RANK[r.min_level] for r in reqs]),
         r_mode=ints([mode_index[r.mode] for r in reqs]),
         r_lat=np.radians(r_lat),
         r_lon=np.radians(r_lon),
-        r_gender=ints([gender_index.get(r.gender_preference or "", -1) for r in reqs]),
+        r_gender=ints([gender_index.get(r.gender_preference, -1) for r in reqs]),  # type: ignore[arg-type]
         r_minors=np.asarray([r.minors_involved for r in reqs], dtype=bool),
         r_start=r_start,
         r_end=r_end,
-        r_start_rank=ranks[0],
-        r_end_rank=ranks[1],
-        r_endx_rank=ranks[2],
-        r_weight=ints([r.weight for r in reqs]),
-        r_previous=ints([i_index.get(r.previous_interpreter or "", -1) for r in reqs]),
-        i_modes=np.asarray([[m in it.modes for m in MODES] for it in interps], dtype=bool).reshape(
-            len(interps), len(MODES)
-        ),
-        i_lat=np.radians(np.asarray([it.home.lat for it in interps], dtype=np.float64)),
-        i_lon=np.radians(np.asarray([it.home.lon for it in interps], dtype=np.float64)),
-        i_max_km=np.asarray([it.max_travel_km for it in interps], dtype=np.float64),
-        i_gender=ints([gender_index.get(it.gender or "", -1) for it in interps]),
+        r_start_rank=r_start_rank,
+        r_end_rank=r_end_rank,
+        r_endx_rank=r_endx_rank,
+        r_weight=ints([PRIORITY_WEIGHTS[r.priority] for r in reqs]),
+        r_previous=ints([i_index.get(r.previous_interpreter, -1) for r in reqs]),  # type: ignore[arg-type]
+        i_modes=i_modes.reshape(len(MODES), m).T.copy(),
+        i_lat=np.radians(floats([home.lat for home in homes])),
+        i_lon=np.radians(floats([home.lon for home in homes])),
+        i_max_km=floats([it.max_travel_km for it in interps]),
+        i_gender=ints([gender_index.get(it.gender, -1) for it in interps]),  # type: ignore[arg-type]
         i_child=np.asarray([it.child_clearance for it in interps], dtype=bool),
-        i_hours=np.asarray([it.hours_last_30_days for it in interps], dtype=np.float64),
+        i_hours=floats([it.hours_last_30_days for it in interps]),
         speakers=speakers,
+        lang_ptr=lang_ptr.astype(np.int64),
+        spk_i=spk_i,
+        spk_level=spk_level,
         languages=tuple(languages),
-        excluded_pairs=(ints(ex_r), ints(ex_i)),
-        r_topic=ints([topic_index.get(r.topic or "", len(topics)) for r in reqs]),
+        excluded_pairs=ex,
+        forbidden=sorted_unique(ex[0] * m + ex[1]),
+        r_topic=ints([topic_index.get(r.topic, no_topic) for r in reqs]),  # type: ignore[arg-type]
         i_declines=i_declines,
-        windows=IntervalIndex.build(ints(w_owner), ranks[3], ranks[4], stride),
-        busy=IntervalIndex.build(ints(b_owner), ranks[5], ranks[6], stride),
+        windows=IntervalIndex.build(w_owner, w_rank[0], w_rank[1], stride),
+        busy=IntervalIndex.build(b_owner, b_rank[0], b_rank[1], stride),
     )
 
 
@@ -373,50 +411,146 @@ class Pairs:
     travel_km: FloatArray
 
 
+#: Languages with more request x speaker cells than this are checked as a dense block each
+#: (broadcasting beats flat gathers there); all others together as flat pair arrays.
+_BLOCK_CELLS = 40_000
+
+
+def speaker_pairs(c: Compiled, requests: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """Every (request, speaker of its language) pair for the given requests, flat.
+
+    :param requests: ascending request indices.
+    :return: request index, interpreter index and level rank per pair, sorted by request
+        then interpreter (no Python loop, no per-language block).
+    """
+    lang = c.r_lang[requests]
+    lo = c.lang_ptr[lang]
+    count = c.lang_ptr[lang + 1] - lo
+    total = int(count.sum())
+    pr = np.repeat(requests, count)
+    first = np.cumsum(count) - count
+    at = np.arange(total, dtype=np.int64) + np.repeat(lo - first, count)
+    return pr, c.spk_i[at], c.spk_level[at]
+
+
+def _static_ok(c: Compiled, pr: IntArray, pi: IntArray, level: IntArray) -> BoolArray:
+    """Constraints 1, 2, 6, 8, 9 on flat pairs (the cheap ones, no geometry or time)."""
+    mode = c.r_mode[pr]
+    pref = c.r_gender[pr]
+    ok = level >= c.r_level[pr]
+    ok &= c.i_modes[pi, mode]
+    ok &= (pref < 0) | (c.i_gender[pi] == pref)
+    ok &= ~(c.r_minors[pr] & ~c.i_child[pi])
+    ok &= ~c.i_declines[pi, c.r_topic[pr]]
+    return ok
+
+
+def pair_km(c: Compiled, pr: IntArray, pi: IntArray) -> FloatArray:
+    """Travel km of flat pairs (0 where the request is not in person)."""
+    km = np.zeros(len(pr))
+    in_person = np.flatnonzero(c.r_mode[pr] == 0)
+    if len(in_person):
+        r, i = pr[in_person], pi[in_person]
+        km[in_person] = haversine_km(c.r_lat[r], c.r_lon[r], c.i_lat[i], c.i_lon[i])
+    return km
+
+
+def _is_forbidden(c: Compiled, pr: IntArray, pi: IntArray) -> BoolArray:
+    """Constraint 7 on flat pairs: the request's client is excluded by the interpreter."""
+    if len(c.forbidden) == 0:
+        return np.zeros(len(pr), dtype=bool)
+    keys = pr * c.n_interpreters + pi
+    at = np.minimum(np.searchsorted(c.forbidden, keys), len(c.forbidden) - 1)
+    return c.forbidden[at] == keys
+
+
+def pair_violations(c: Compiled, requests: IntArray) -> tuple[IntArray, IntArray]:
+    """Per (request, speaker) pair a bit set of the violated :data:`PAIR_CODES`.
+
+    :param requests: ascending request indices.
+    :return: the pairs' request indices and their violation bits (bit ``j`` is
+        ``PAIR_CODES[j]``); a pair with no bit set is a candidate.
+    """
+    pr, pi, level = speaker_pairs(c, requests)
+    mode = c.r_mode[pr]
+    pref = c.r_gender[pr]
+    km = pair_km(c, pr, pi)
+    masks = (
+        level < c.r_level[pr],
+        ~c.i_modes[pi, mode],
+        (mode == 0) & ~(km <= c.i_max_km[pi]),
+        ~time_ok(c, pr, pi),
+        (pref >= 0) & (c.i_gender[pi] != pref),
+        _is_forbidden(c, pr, pi),
+        c.r_minors[pr] & ~c.i_child[pi],
+        c.i_declines[pi, c.r_topic[pr]],
+    )
+    bits = np.zeros(len(pr), dtype=np.int64)
+    for j, mask in enumerate(masks):
+        bits |= mask.astype(np.int64) << j
+    return pr, bits
+
+
+def _block_pairs(c: Compiled, li: int) -> tuple[IntArray, IntArray, FloatArray]:
+    """Candidate pairs of one big language as a dense block (broadcasting is cheaper there)."""
+    rows = np.flatnonzero(c.r_lang == li)
+    cols, levels = c.speakers[li]
+    ok = levels[None, :] >= c.r_level[rows][:, None]
+    ok &= c.i_modes[cols][:, c.r_mode[rows]].T
+    pref = c.r_gender[rows][:, None]
+    ok &= (pref < 0) | (c.i_gender[cols][None, :] == pref)
+    ok &= ~(c.r_minors[rows][:, None] & ~c.i_child[cols][None, :])
+    ok &= ~c.i_declines[cols][:, c.r_topic[rows]].T
+    km = np.zeros(ok.shape)
+    in_person = c.r_mode[rows] == 0
+    if in_person.any():
+        near = distances(c, rows[in_person], cols)
+        km[in_person] = near
+        ok[in_person] &= near <= c.i_max_km[cols][None, :]
+    a, b = np.nonzero(ok)
+    pr, pi = rows[a], cols[b]
+    keep = np.flatnonzero(time_ok(c, pr, pi) & ~_is_forbidden(c, pr, pi))
+    return pr[keep], pi[keep], km[a[keep], b[keep]]
+
+
+def _flat_pairs(c: Compiled, requests: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
+    """Candidate pairs of the given requests from flat (request, speaker) pair arrays."""
+    pr, pi, level = speaker_pairs(c, requests)
+    keep = np.flatnonzero(_static_ok(c, pr, pi, level))
+    pr, pi = pr[keep], pi[keep]
+    km = pair_km(c, pr, pi)
+    keep = np.flatnonzero((c.r_mode[pr] != 0) | (km <= c.i_max_km[pi]))
+    pr, pi, km = pr[keep], pi[keep], km[keep]
+    keep = np.flatnonzero(time_ok(c, pr, pi) & ~_is_forbidden(c, pr, pi))
+    return pr[keep], pi[keep], km[keep]
+
+
 def candidate_pairs(c: Compiled) -> Pairs:
     """Every pair satisfying hard constraints 1-4 and 6-9 (and busy + gap of 5).
 
-    Works one language at a time: a dense boolean block of that language's requests x
-    speakers, then the time checks and the (sparse) exclusion/declined-topic pairs on the
-    surviving pairs only.
+    Languages whose requests x speakers block exceeds ``_BLOCK_CELLS`` (the big languages of
+    a state instance) are checked as one dense boolean block each, by broadcasting; all
+    other requests together as flat (request, speaker) pair arrays in one pass, so a county
+    instance costs a fixed number of numpy calls however many languages it has. Both paths
+    apply the cheap constraints first and the time checks (availability, busy + gap) and
+    excluded clients on the surviving pairs only. The pairs come out sorted by request,
+    then interpreter.
     """
-    all_r: list[IntArray] = []
-    all_i: list[IntArray] = []
-    all_km: list[FloatArray] = []
-    m = c.n_interpreters
-    forbidden = sorted_unique(c.excluded_pairs[0] * m + c.excluded_pairs[1])
-    for li in range(len(c.languages)):
-        rows = np.flatnonzero(c.r_lang == li)
-        cols, levels = c.speakers[li]
-        if len(rows) == 0 or len(cols) == 0:
-            continue
-        ok = levels[None, :] >= c.r_level[rows][:, None]
-        ok &= c.i_modes[cols][:, c.r_mode[rows]].T
-        pref = c.r_gender[rows][:, None]
-        ok &= (pref < 0) | (c.i_gender[cols][None, :] == pref)
-        ok &= ~(c.r_minors[rows][:, None] & ~c.i_child[cols][None, :])
-        ok &= ~c.i_declines[cols][:, c.r_topic[rows]].T
-        km = np.zeros(ok.shape)
-        in_person = c.r_mode[rows] == 0
-        if in_person.any():
-            near = distances(c, rows[in_person], cols)
-            km[in_person] = near
-            ok[in_person] &= near <= c.i_max_km[cols][None, :]
-        a, b = np.nonzero(ok)
-        pr, pi = rows[a], cols[b]
-        keep = time_ok(c, pr, pi)
-        if len(forbidden):
-            keys = pr * m + pi
-            at = np.minimum(np.searchsorted(forbidden, keys), len(forbidden) - 1)
-            keep &= forbidden[at] != keys
-        all_r.append(pr[keep])
-        all_i.append(pi[keep])
-        all_km.append(km[a[keep], b[keep]])
-    if not all_r:
+    n_lang = len(c.languages)
+    rows_per_lang = np.bincount(c.r_lang, minlength=n_lang)
+    cells = rows_per_lang * np.diff(c.lang_ptr)
+    big = np.flatnonzero(cells > _BLOCK_CELLS)
+    parts = [_block_pairs(c, int(li)) for li in big.tolist()]
+    small = np.flatnonzero(~np.isin(c.r_lang, big)) if len(big) else np.arange(c.n_requests)
+    if len(small):
+        parts.append(_flat_pairs(c, small))
+    if not parts:
         empty = np.empty(0, dtype=np.int64)
         return Pairs(empty, empty, np.empty(0, dtype=np.float64))
-    pr = np.concatenate(all_r)
-    pi = np.concatenate(all_i)
-    km = np.concatenate(all_km)
+    if len(parts) == 1:
+        return Pairs(*parts[0])
+    pr = np.concatenate([part[0] for part in parts])
+    pi = np.concatenate([part[1] for part in parts])
+    km = np.concatenate([part[2] for part in parts])
     order = np.lexsort((pi, pr))
     return Pairs(pr[order], pi[order], km[order])

@@ -16,18 +16,26 @@ How the engine stays free of double bookings while reaching (close to) the optim
    "unfilled" option). Slots of one interpreter and the interpreters' earlier assignments
    are disjoint in time, so every round's result is conflict-free by construction. The next
    round re-cuts the remaining free time of every interpreter and fills it, until no open
-   request has a free candidate.
-4. **Local search (exact per interpreter).** A slot takes one request per round, so a round
-   may pick the one request in the middle of a chain that blocks two neighbours. For every
-   interpreter with an open candidate the engine solves the *weighted interval scheduling*
-   problem exactly (dynamic programming over its own and the open requests) and keeps it
-   when the total gain rises; then it tries ejection moves (an open request takes the place
-   of conflicting ones, which move to another free interpreter). Every move keeps the
-   schedule conflict-free and strictly increases the gain, so the search terminates.
+   request has a free candidate. A first-round component whose slots are all cliques (or
+   that has one request) is thereby solved exactly, and later rounds and the local search
+   leave it alone.
+4. **Local search (exact per interpreter and per pair).** A slot takes one request per
+   round, so a round may pick the one request in the middle of a chain that blocks two
+   neighbours. For every interpreter with an open candidate the engine solves the *weighted
+   interval scheduling* problem exactly (dynamic programming over its own and the open
+   requests) and keeps it when the total gain rises; then it tries ejection moves (an open
+   request takes the place of conflicting ones, which move to another free interpreter),
+   then exact joint re-plans of two interpreters around an open request, then
+   perturbations. Every move keeps the schedule conflict-free and strictly increases the
+   gain, so the search terminates; work budgets are counted in steps, not seconds.
 5. **Travel polish and final check.** Assigned requests move to a cheaper free candidate
    where one exists (weight unchanged), and a last independent pass over the result drops
    anything that would violate a hard constraint (it never fires; tests and the benchmark
    check this with a separate checker).
+6. **Baseline floor.** A first-come-first-served greedy (:func:`greedy`, the coordinators'
+   way) runs on the same candidate pairs; if it beats the engine by the objective (weight,
+   then secondary cost), its result (improved by the same local search) is returned. So the
+   engine is never below that baseline, by construction.
 
 Everything is ordered by request and interpreter id, so the result is deterministic.
 """
@@ -36,6 +44,7 @@ from __future__ import annotations
 
 import bisect
 import time
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -44,7 +53,13 @@ from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite
 
 from matching.core.costs import DEFAULT_WEIGHTS, Weights
 from matching.core.explain import Occupancy, explain_assignment, hints_for, reasons_for
-from matching.core.feasibility import FloatArray, IntArray, schedule_index, sorted_unique
+from matching.core.feasibility import (
+    BoolArray,
+    FloatArray,
+    IntArray,
+    schedule_index,
+    sorted_unique,
+)
 from matching.core.instance import Instance
 from matching.core.problem import Problem, build_problem
 from matching.core.result import Assignment, Result, Unfilled
@@ -52,10 +67,15 @@ from matching.core.result import Assignment, Result, Unfilled
 _EPS = 1e-6
 _MAX_PASSES = 12
 _MAX_EJECT = 4
+#: A two-interpreter re-plan gives up (deterministically) beyond this many DP states.
+_PAIR_STATES = 4_000
 #: Components up to this many matrix cells use a dense linear_sum_assignment; larger ones
 #: with fewer than _SPARSE_DENSITY of the cells filled use sparse LAPJV (same optimum).
 _DENSE_CELLS = 250_000
 _SPARSE_DENSITY = 0.05
+#: All non-trivial components of a round go into one block-diagonal dense matrix when it
+#: has at most this many cells (a county round); otherwise one matrix per component.
+_BATCH_CELLS = 40_000
 #: Work budget of the perturbation phase, in elementary steps (DP items and candidate
 #: checks) rather than seconds, so that results never depend on the machine's speed.
 _KICK_WORK = 50_000
@@ -93,8 +113,41 @@ def _sparse_assignment(
     return order[np.searchsorted(keys[order], r_ind[real] * n_slots + c_ind[real])]
 
 
-def _one_round(p: Problem, edges: IntArray) -> IntArray:
-    """One assignment round over open edges (pair indices); returns the chosen pairs."""
+def _batch_fits(row: IntArray, slot: IntArray) -> bool:
+    """Whether all hard components of a round fit one small dense matrix together."""
+    return len(sorted_unique(row)) * len(sorted_unique(slot)) <= _BATCH_CELLS
+
+
+def _batched_assignment(
+    which: IntArray, row: IntArray, slot: IntArray, gain: FloatArray
+) -> IntArray:
+    """Solve several components as one block-diagonal dense assignment problem.
+
+    Cells between components have gain 0, exactly like leaving the request unfilled, so
+    the optimum is the sum of the components' optima (one dense call instead of one per
+    component). Returns the chosen elements of ``which``.
+    """
+    rows, slots = sorted_unique(row), sorted_unique(slot)
+    rl, sl = np.searchsorted(rows, row), np.searchsorted(slots, slot)
+    matrix = np.zeros((len(rows), len(slots)))
+    matrix[rl, sl] = -gain
+    where = np.full((len(rows), len(slots)), -1, dtype=np.int64)
+    where[rl, sl] = which
+    a, b = linear_sum_assignment(matrix)
+    got = where[a, b]
+    return got[got >= 0]
+
+
+def _one_round(p: Problem, edges: IntArray, exact: BoolArray | None = None) -> IntArray:
+    """One assignment round over open edges (pair indices); returns the chosen pairs.
+
+    With ``exact`` (one flag per request) given, also marks the requests whose component
+    this round solves to optimality for good: every slot of the component is a clique (its
+    requests pairwise overlap, so a slot can take exactly one of them, as the assignment
+    assumes), or the component has one request only. Then the component's assignment
+    problem *is* its scheduling problem, and no later round or local move can raise its
+    gain (this holds for the first round, which sees every pair).
+    """
     c = p.compiled
     pr, pi = p.pairs.request, p.pairs.interpreter
     ri, ii = pr[edges], pi[edges]
@@ -121,6 +174,15 @@ def _one_round(p: Problem, edges: IntArray) -> IntArray:
     slots_in = np.bincount(label[n_rows:], minlength=n_comp)
     gain = p.gain[edges]
 
+    if exact is not None:
+        # a slot is a clique iff its latest start lies before its earliest occupied end
+        slot_first = np.flatnonzero(np.r_[True, slot[1:] != slot[:-1]])
+        slot_last = np.r_[slot_first[1:] - 1, len(slot) - 1]
+        clique = rs[slot_last] < np.minimum.reduceat(rx, slot_first)
+        broken = np.bincount(label[n_rows:][~clique], minlength=n_comp) > 0
+        solved = (rows_in == 1) | ~broken
+        exact[rows[solved[label[:n_rows]]]] = True
+
     trivial = (rows_in == 1) | (slots_in == 1)
     picked: list[IntArray] = []
     easy = np.flatnonzero(trivial[comp])
@@ -129,7 +191,9 @@ def _one_round(p: Problem, edges: IntArray) -> IntArray:
         picked.append(edges[easy[best]])
 
     hard = np.flatnonzero(~trivial[comp])
-    if len(hard):
+    if len(hard) and _batch_fits(row[hard], slot[hard]):
+        picked.append(edges[_batched_assignment(hard, row[hard], slot[hard], gain[hard])])
+    elif len(hard):
         # local row / slot numbers inside each component
         row_order = np.argsort(label[:n_rows], kind="stable")
         row_local = np.empty(n_rows, dtype=np.int64)
@@ -162,12 +226,26 @@ def _one_round(p: Problem, edges: IntArray) -> IntArray:
     return np.concatenate(picked) if picked else np.empty(0, dtype=np.int64)
 
 
-def _rounds(p: Problem, chosen: IntArray) -> None:
-    """Fill ``chosen`` (request -> pair index or -1) by conflict-free assignment rounds."""
+def _rounds(p: Problem, chosen: IntArray) -> BoolArray:
+    """Fill ``chosen`` (request -> pair index or -1) by conflict-free assignment rounds.
+
+    :return: per request, whether its component was solved exactly by the first round (see
+        :func:`_one_round`); later rounds and the local search skip those requests.
+    """
     c = p.compiled
     pr, pi = p.pairs.request, p.pairs.interpreter
+    exact = np.zeros(c.n_requests, dtype=bool)
     live = np.arange(len(pr), dtype=np.int64)
+    first = True
     while len(live):
+        if first:
+            picked = _one_round(p, live, exact)
+            first = False
+            if not len(picked):
+                break
+            chosen[pr[picked]] = picked
+            live = live[~exact[pr[live]]]
+            continue
         live = live[chosen[pr[live]] < 0]
         taken = np.flatnonzero(chosen >= 0)
         if len(taken) and len(live):
@@ -180,6 +258,7 @@ def _rounds(p: Problem, chosen: IntArray) -> None:
         if not len(picked):
             break
         chosen[pr[picked]] = picked
+    return exact
 
 
 # --------------------------------------------------------------------------- local search
@@ -188,9 +267,10 @@ def _rounds(p: Problem, chosen: IntArray) -> None:
 class _LocalSearch:
     """Conflict-free improvement moves on Python lists (only around open requests)."""
 
-    def __init__(self, p: Problem, chosen: IntArray) -> None:
+    def __init__(self, p: Problem, chosen: IntArray, scope: BoolArray) -> None:
         c = p.compiled
         self.p = p
+        self.in_scope: list[bool] = scope.tolist()
         self.start: list[int] = c.r_start.tolist()
         self.endx: list[int] = p.endx.tolist()
         self.weight: list[int] = c.r_weight.tolist()
@@ -200,12 +280,13 @@ class _LocalSearch:
         self.pr: list[int] = p.pairs.request.tolist()
         self.r_ptr: list[int] = p.r_ptr.tolist()
         by_i = np.argsort(p.pairs.interpreter, kind="stable")
-        self.i_pairs = by_i
+        self.i_pairs: list[int] = by_i.tolist()
         self.i_ptr: list[int] = np.searchsorted(
             p.pairs.interpreter[by_i], np.arange(c.n_interpreters + 1)
         ).tolist()
         self.chosen: list[int] = chosen.tolist()
         self.work = 0  # elementary steps done, for the deterministic work budget
+        self.undo: dict[int, int] | None = None  # request -> pair before a tentative change
         self.sched: dict[int, list[int]] = {}
         for r, e in enumerate(self.chosen):
             if e >= 0:
@@ -228,23 +309,32 @@ class _LocalSearch:
         return k if k < hi and self.pi[k] == i else -1
 
     def assign(self, r: int, e: int) -> None:
+        if self.undo is not None and r not in self.undo:
+            self.undo[r] = self.chosen[r]
         self.chosen[r] = e
         self.sched.setdefault(self.pi[e], []).append(r)
 
     def release(self, r: int) -> None:
+        if self.undo is not None and r not in self.undo:
+            self.undo[r] = self.chosen[r]
         e = self.chosen[r]
         self.sched[self.pi[e]].remove(r)
         self.chosen[r] = -1
 
     def open_requests(self) -> list[int]:
-        return [r for r, e in enumerate(self.chosen) if e < 0 and self.r_ptr[r + 1] > self.r_ptr[r]]
+        """Open requests with candidates whose component was not already solved exactly."""
+        return [
+            r
+            for r, e in enumerate(self.chosen)
+            if e < 0 and self.in_scope[r] and self.r_ptr[r + 1] > self.r_ptr[r]
+        ]
 
     # -- move (a): exact weighted interval scheduling per interpreter
     def reschedule(self, i: int) -> bool:
         items: list[tuple[int, int]] = [(r, self.chosen[r]) for r in self.sched.get(i, ())]
         current = sum(self.gain[e] for _, e in items)
         for k in range(self.i_ptr[i], self.i_ptr[i + 1]):
-            e = int(self.i_pairs[k])
+            e = self.i_pairs[k]
             if self.chosen[self.pr[e]] < 0:
                 items.append((self.pr[e], e))
         items.sort(key=lambda it: (self.endx[it[0]], self.start[it[0]], it[0]))
@@ -275,6 +365,81 @@ class _LocalSearch:
         for r, e in keep:
             self.assign(r, e)
         return True
+
+    # -- move (a2): exact joint re-optimisation of two interpreters
+    def reschedule_pair(self, a: int, b: int) -> bool:
+        """Re-plan interpreters ``a`` and ``b`` together, exactly, with the open requests.
+
+        The requests on either of them and the open requests (in scope) that either can
+        take are swept by start time; a dynamic programme over the states (occupied until,
+        on a; occupied until, on b) keeps the best gain per state. An end at or before the
+        current start is stored as "free", since every later request starts no earlier,
+        which keeps the state count small. Applied only when the total gain rises.
+        """
+        own = [*self.sched.get(a, ()), *self.sched.get(b, ())]
+        current = sum(self.gain[self.chosen[r]] for r in own)
+        cands: dict[int, list[int]] = {}
+        for r in own:
+            cands[r] = [-1, -1]
+        for i, side in ((a, 0), (b, 1)):
+            for k in range(self.i_ptr[i], self.i_ptr[i + 1]):
+                e = self.i_pairs[k]
+                r = self.pr[e]
+                if r in cands or (self.chosen[r] < 0 and self.in_scope[r]):
+                    cands.setdefault(r, [-1, -1])[side] = e
+        if len(cands) < 2:
+            return False
+        items = sorted(cands, key=lambda r: (self.start[r], self.endx[r], r))
+        self.work += len(items)
+        # state (busy until on a, busy until on b) -> (gain, history as a linked tuple)
+        states: dict[tuple[int, int], tuple[float, tuple[Any, ...] | None]] = {(0, 0): (0.0, None)}
+        for r in items:
+            s, x = self.start[r], self.endx[r]
+            ea_pair, eb_pair = cands[r]
+            nxt: dict[tuple[int, int], tuple[float, tuple[Any, ...] | None]] = {}
+            for (ua, ub), (v, hist) in states.items():
+                fa, fb = ua <= s, ub <= s
+                ka, kb = 0 if fa else ua, 0 if fb else ub
+                options = [((ka, kb), v, hist)]
+                if fa and ea_pair >= 0:
+                    options.append(((x, kb), v + self.gain[ea_pair], (r, ea_pair, hist)))
+                if fb and eb_pair >= 0:
+                    options.append(((ka, x), v + self.gain[eb_pair], (r, eb_pair, hist)))
+                for key, value, h in options:
+                    old = nxt.get(key)
+                    if old is None or value > old[0] + _EPS:
+                        nxt[key] = (value, h)
+            states = nxt
+            self.work += len(states)
+            if len(states) > _PAIR_STATES:
+                return False
+        best_value, best_hist = max(states.values(), key=lambda vh: vh[0])
+        if best_value <= current + _EPS:
+            return False
+        for r in own:
+            self.release(r)
+        while best_hist is not None:
+            r, e, best_hist = best_hist
+            self.assign(r, e)
+        return True
+
+    def pair_pass(self) -> bool:
+        """Try :meth:`reschedule_pair` on interpreter pairs that share an open request's
+        neighbourhood: a candidate of an open request and a candidate of one of its
+        requests."""
+        improved = False
+        pairs: set[tuple[int, int]] = set()
+        for r in self.open_requests():
+            for e in range(self.r_ptr[r], self.r_ptr[r + 1]):
+                i = self.pi[e]
+                for q in (r, *self.clashes(r, i)):
+                    for f in range(self.r_ptr[q], self.r_ptr[q + 1]):
+                        j = self.pi[f]
+                        if j != i:
+                            pairs.add((min(i, j), max(i, j)))
+        for a, b in sorted(pairs):
+            improved |= self.reschedule_pair(a, b)
+        return improved
 
     # -- move (b): an open request ejects conflicting ones, which move elsewhere
     def eject_into(self, r: int) -> bool:
@@ -340,7 +505,14 @@ class _LocalSearch:
         """Apply moves (a) and (b) until none improves; ``scope`` limits the open requests."""
         for _ in range(passes):
             improved = False
-            open_now = [r for r in self.open_requests() if scope is None or r in scope]
+            if scope is None:
+                open_now = self.open_requests()
+            else:
+                open_now = [
+                    r
+                    for r in scope
+                    if self.chosen[r] < 0 and self.in_scope[r] and self.r_ptr[r + 1] > self.r_ptr[r]
+                ]
             if not open_now:
                 break
             touched = sorted(
@@ -354,18 +526,15 @@ class _LocalSearch:
             if not improved:
                 break
 
-    def total(self) -> float:
-        return sum(self.gain[e] for e in self.chosen if e >= 0)
-
     def kick(self, work: int) -> None:
         """Perturb and descend: force an open request in, re-optimise around it, keep gains.
 
         Each attempt puts an open request on one of its candidates (ejecting whatever
         clashes), runs the local search on the open requests nearby and is undone unless
-        the total gain rose. ``work`` caps the elementary steps spent here, so the result
-        is deterministic.
+        the total gain rose (changes are logged per request, so the gain difference and
+        the undo only touch what moved). ``work`` caps the elementary steps spent here, so
+        the result is deterministic.
         """
-        value = self.total()
         limit = self.work + work
         for r in sorted(self.open_requests(), key=lambda r: (-self.weight[r], r)):
             if self.work >= limit:
@@ -377,7 +546,7 @@ class _LocalSearch:
             )[:3]
             for e in options:
                 self.work += len(self.chosen) // 64
-                snapshot = self.chosen[:]
+                self.undo = {}
                 ejected = self.clashes(r, self.pi[e])
                 for q in ejected:
                     self.release(q)
@@ -386,34 +555,44 @@ class _LocalSearch:
                 for q in ejected:
                     near.update(self.pi[f] for f in range(self.r_ptr[q], self.r_ptr[q + 1]))
                 scope = {
-                    self.pr[int(f)]
+                    self.pr[f]
                     for i in near
                     for f in self.i_pairs[self.i_ptr[i] : self.i_ptr[i + 1]]
                 }
                 self.descend(scope | set(ejected), passes=4)
-                now = self.total()
-                if now > value + _EPS:
-                    value = now
+                changed, self.undo = self.undo, None
+                delta = sum(
+                    (self.gain[self.chosen[q]] if self.chosen[q] >= 0 else 0.0)
+                    - (self.gain[before] if before >= 0 else 0.0)
+                    for q, before in changed.items()
+                )
+                if delta > _EPS:
                     break
-                self.restore(snapshot)
+                self.restore(changed)
 
-    def restore(self, chosen: list[int]) -> None:
-        self.chosen = chosen
-        self.sched = {}
-        for r, e in enumerate(chosen):
-            if e >= 0:
-                self.sched.setdefault(self.pi[e], []).append(r)
+    def restore(self, changed: dict[int, int]) -> None:
+        """Undo a tentative change: put every changed request back on its earlier pair."""
+        for q in changed:
+            if self.chosen[q] >= 0:
+                self.release(q)
+        for q, before in changed.items():
+            if before >= 0:
+                self.assign(q, before)
 
     def run(self, kick_work: int) -> list[int]:
         self.descend()
+        for _ in range(_MAX_PASSES):
+            if not self.pair_pass():
+                break
+            self.descend()
         if kick_work:
             self.kick(kick_work)
         return self.chosen
 
 
-def _polish_candidates(p: Problem, chosen: IntArray) -> list[int]:
-    """Assigned requests that have a strictly cheaper candidate at all (vectorised)."""
-    assigned = np.flatnonzero(chosen >= 0)
+def _polish_candidates(p: Problem, chosen: IntArray, scope: BoolArray) -> list[int]:
+    """Assigned requests in scope that have a strictly cheaper candidate at all (vectorised)."""
+    assigned = np.flatnonzero((chosen >= 0) & scope)
     if not len(assigned):
         return []
     has = p.r_ptr[1:] > p.r_ptr[:-1]
@@ -422,16 +601,21 @@ def _polish_candidates(p: Problem, chosen: IntArray) -> list[int]:
     return assigned[p.cost[chosen[assigned]] > min_cost[assigned] + _EPS].tolist()
 
 
-def _local_search(p: Problem, chosen: IntArray) -> IntArray:
+def _local_search(p: Problem, chosen: IntArray, scope: BoolArray) -> IntArray:
+    """Improve ``chosen`` by conflict-free moves around the open requests in ``scope``.
+
+    Requests outside ``scope`` belong to components already solved exactly; no move can
+    raise their gain, so they are neither tried as open requests nor polished.
+    """
     has = p.r_ptr[1:] > p.r_ptr[:-1]
-    open_with_candidates = bool(np.any((chosen < 0) & has))
-    dearer = _polish_candidates(p, chosen)
+    open_with_candidates = bool(np.any((chosen < 0) & has & scope))
+    dearer = _polish_candidates(p, chosen, scope)
     if not open_with_candidates and not dearer:
         return chosen
-    search = _LocalSearch(p, chosen)
+    search = _LocalSearch(p, chosen, scope)
     if open_with_candidates:
         search.run(kick_work=_KICK_WORK)
-        dearer = _polish_candidates(p, np.asarray(search.chosen, dtype=np.int64))
+        dearer = _polish_candidates(p, np.asarray(search.chosen, dtype=np.int64), scope)
     for _ in range(3):
         if not search.polish(dearer):
             break
@@ -464,12 +648,64 @@ def _drop_conflicts(p: Problem, chosen: IntArray) -> IntArray:
     return chosen
 
 
-def assign(p: Problem) -> IntArray:
-    """Return, per request (sorted by id), the chosen pair index or -1."""
-    chosen = np.full(p.compiled.n_requests, -1, dtype=np.int64)
+# --------------------------------------------------------------------------- baseline
+
+
+def greedy(p: Problem) -> IntArray:
+    """First come, first served: what coordinators do by phone, as a floor for the engine.
+
+    Requests in document (arrival) order each take the nearest candidate (ties: smallest
+    interpreter id) who is still free at that time, gap included. Same hard constraints as
+    the engine (only candidate pairs, no overlap of occupied intervals); deterministic.
+    :return: per request (sorted by id), the chosen pair index or -1.
+    """
+    c = p.compiled
+    chosen = [-1] * c.n_requests
     if len(p.pairs.request):
-        _rounds(p, chosen)
-        chosen = _local_search(p, chosen)
+        by_distance = np.lexsort((p.pairs.interpreter, p.pairs.travel_km, p.pairs.request))
+        nearest: list[int] = by_distance.tolist()
+        pi: list[int] = p.pairs.interpreter.tolist()
+        r_ptr: list[int] = p.r_ptr.tolist()
+        start: list[int] = c.r_start.tolist()
+        endx: list[int] = p.endx.tolist()
+        taken: dict[int, list[int]] = {}
+        for r in np.argsort(c.request_order).tolist():
+            s, x = start[r], endx[r]
+            for e in nearest[r_ptr[r] : r_ptr[r + 1]]:
+                mine = taken.setdefault(pi[e], [])
+                if all(endx[q] <= s or x <= start[q] for q in mine):
+                    mine.append(r)
+                    chosen[r] = e
+                    break
+    return np.asarray(chosen, dtype=np.int64)
+
+
+def _better(p: Problem, a: IntArray, b: IntArray) -> bool:
+    """Whether ``a`` beats ``b`` by the contract's objective: weight, then secondary cost."""
+    weight = p.compiled.r_weight
+    wa, wb = int(weight[a >= 0].sum()), int(weight[b >= 0].sum())
+    if wa != wb:
+        return wa > wb
+    ca, cb = float(p.cost[a[a >= 0]].sum()), float(p.cost[b[b >= 0]].sum())
+    return ca < cb - _EPS * (1.0 + abs(cb))
+
+
+def assign(p: Problem) -> IntArray:
+    """Return, per request (sorted by id), the chosen pair index or -1.
+
+    Rounds of assignment and the local search give the engine's answer; the
+    first-come-first-served :func:`greedy` gives the baseline. The result is the better of
+    the two by the contract's objective (the baseline improved by the same local search),
+    so it is never below the baseline by construction.
+    """
+    n = p.compiled.n_requests
+    chosen = np.full(n, -1, dtype=np.int64)
+    if len(p.pairs.request):
+        exact = _rounds(p, chosen)
+        chosen = _local_search(p, chosen, ~exact)
+        baseline = greedy(p)
+        if _better(p, baseline, chosen):
+            chosen = _local_search(p, baseline, np.ones(n, dtype=bool))
     return _drop_conflicts(p, chosen)
 
 
@@ -489,7 +725,7 @@ def solve(instance: Instance, *, weights: Weights | None = None, explain: bool =
     p = build_problem(instance, w)
     chosen = assign(p)
     c = p.compiled
-    busy_now = Occupancy(p, chosen)
+    busy_now = Occupancy(p, chosen) if explain else None
     reasons = reasons_for(p, np.flatnonzero(chosen < 0))
     by_position: dict[int, Assignment | Unfilled] = {}
     weight = 0
@@ -502,13 +738,13 @@ def solve(instance: Instance, *, weights: Weights | None = None, explain: bool =
                 request=c.request_ids[r],
                 interpreter=c.interpreter_ids[int(p.pairs.interpreter[e])],
                 travel_km=float(p.pairs.travel_km[e]),
-                why=explain_assignment(p, w, chosen, r, busy_now) if explain else None,
+                why=explain_assignment(p, w, chosen, r, busy_now) if busy_now is not None else None,
             )
         else:
             by_position[position] = Unfilled(
                 request=c.request_ids[r],
                 reasons=reasons[r],
-                hints=hints_for(p, r, busy_now) if explain else None,
+                hints=hints_for(p, r, busy_now) if busy_now is not None else None,
             )
     items = [by_position[k] for k in range(c.n_requests)]
     return Result(
