@@ -1,4 +1,4 @@
-"""factory_boy factories of the networks app (and a minimal volunteer factory)."""
+"""factory_boy factories of the networks app."""
 
 from __future__ import annotations
 
@@ -10,27 +10,17 @@ from factory.django import DjangoModelFactory
 from core.models import Place
 from networks.models import CheckIn, Household, Network, NetworkLead, NetworkMember, Sponsorship
 from tests.factories import CenterFactory, PlaceFactory, UserFactory
-from volunteers.models import LanguageSkill, Volunteer
+from tests.volunteers import factories as volunteer_factories
 
 
-class VolunteerFactory(DjangoModelFactory):
-    class Meta:
-        model = Volunteer
+class VolunteerFactory(volunteer_factories.VolunteerFactory):
+    """A volunteer who would like to be a Pate."""
 
-    center = factory.SubFactory(CenterFactory)
-    first_name = factory.Faker("first_name", locale="de_DE")
-    last_name = factory.Faker("last_name", locale="de_DE")
-    email = factory.Sequence(lambda n: f"pate{n}@example.org")
-    status = Volunteer.Status.ACTIVE
     interests = factory.LazyFunction(lambda: ["sponsorship"])
 
 
-class LanguageSkillFactory(DjangoModelFactory):
-    class Meta:
-        model = LanguageSkill
-
+class LanguageSkillFactory(volunteer_factories.LanguageSkillFactory):
     volunteer = factory.SubFactory(VolunteerFactory)
-    language_id = "ar"
     level = "C1"
 
 
