@@ -39,7 +39,12 @@ from core.models import Center, Role
 from core.scoping import has_role
 from volunteers import selectors, services
 from volunteers.models import Absence, Interest, Volunteer
-from volunteers.privacy import REGISTERED_MESSAGE, SELF_EDIT_FORBIDDEN, UNKNOWN_CENTER
+from volunteers.privacy import (
+    PRIVACY_NOTICE_VERSION,
+    REGISTERED_MESSAGE,
+    SELF_EDIT_FORBIDDEN,
+    UNKNOWN_CENTER,
+)
 from volunteers.throttling import RegistrationThrottle
 
 # --------------------------------------------------------------------------- serializers
@@ -170,7 +175,12 @@ class VolunteerRegisterApi(APIView):
         )
         availability = SlotSerializer(many=True, default=list)
         privacy_consent = serializers.BooleanField()
-        privacy_version = serializers.CharField(max_length=40)
+        privacy_version = serializers.CharField(
+            max_length=40,
+            default=PRIVACY_NOTICE_VERSION,
+            help_text="Version of the privacy notice the person agreed to (see /privacy/); "
+            "the current version when left out.",
+        )
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
 

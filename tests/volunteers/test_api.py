@@ -68,6 +68,22 @@ def test_anonymous_registration_creates_a_pending_volunteer(
     assert len(mailoutbox) == 1
 
 
+def test_registration_without_privacy_version_records_the_current_one(tenant, town):
+    data = payload(tenant)
+    del data["privacy_version"]
+    response = APIClient().post(REGISTER, data, format="json")
+    assert response.status_code == 201, response.json()
+    volunteer = Volunteer.objects.get(pk=response.json()["id"])
+    assert volunteer.consents.get().version == PRIVACY_NOTICE_VERSION
+
+
+def test_registration_with_an_outdated_privacy_version_stores_nothing(tenant, town):
+    response = APIClient().post(REGISTER, payload(tenant, privacy_version="1999-01"), format="json")
+    assert response.status_code == 400
+    assert "privacy_version" in response.json()
+    assert not Volunteer.objects.filter(email="olena@example.org").exists()
+
+
 def test_registration_accepts_the_center_id(tenant, town):
     response = APIClient().post(
         REGISTER, payload(tenant, center=str(tenant.center.pk)), format="json"
