@@ -204,7 +204,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Throttling counts requests in the cache: with several web processes it must be shared, so
+# a deployment with Redis uses it; the in-process cache suits one process (make run, tests).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 #: ``DEMO_ACCOUNTS``: let ``seed_demo`` create the demo logins even when DEBUG is off.
 DEMO_ACCOUNTS = env_bool("DEMO_ACCOUNTS", False)
