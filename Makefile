@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-sqlite test-postgres lint messages bench setup clean
 
+# What mypy checks (settings in pyproject.toml: [tool.mypy], [tool.django-stubs]).
+MYPY_PATHS := config core volunteers sprachpool networks matching api bench scripts
+
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -26,6 +29,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 	$(PY) -m ruff check .
+	$(PY) -m mypy $(MYPY_PATHS)
 	$(PY) -m pytest
 	$(PY) scripts/with_postgres.py -- $(PY) -m pytest
 
@@ -38,6 +42,7 @@ test-postgres: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy $(MYPY_PATHS)
 
 ## make messages: refresh and compile the translations (needs GNU gettext)
 messages: $(STAMP)

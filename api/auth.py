@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from api.permissions import AuthenticatedRequest
 from core.scoping import user_memberships
 
 
@@ -65,7 +66,7 @@ class MeApi(APIView):
             },
         )
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         user_data = self.OutputSerializer(request.user).data
         memberships = self.MembershipSerializer(user_memberships(request.user), many=True).data
         return Response({**user_data, "user": user_data, "memberships": memberships})

@@ -6,13 +6,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.centers import center_for_create
 from api.pagination import PageNumberPagination
-from api.permissions import IsCoordinator, require_role
+from api.permissions import AuthenticatedRequest, IsCoordinator, require_role
 from core import services
 from core.models import Department, Role
 from core.selectors import department_list
@@ -34,7 +33,7 @@ class DepartmentListApi(APIView):
         is_active = serializers.BooleanField(default=True)
 
     @extend_schema(responses=DepartmentOutputSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         search = request.query_params.get("q", "").strip()[:100]
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(
@@ -43,7 +42,7 @@ class DepartmentListApi(APIView):
         return paginator.get_paginated_response(DepartmentOutputSerializer(page, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: DepartmentOutputSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         if not IsCoordinator().has_permission(request, self):
             raise PermissionDenied
         serializer = self.InputSerializer(data=request.data)
@@ -65,12 +64,12 @@ class DepartmentDetailApi(APIView):
         is_active = serializers.BooleanField(required=False)
 
     @extend_schema(responses=DepartmentOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         department = get_object_or_404(department_list(user=request.user), pk=pk)
         return Response(DepartmentOutputSerializer(department).data)
 
     @extend_schema(request=InputSerializer, responses=DepartmentOutputSerializer)
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
         department = get_object_or_404(department_list(user=request.user), pk=pk)
         require_role(request.user, Role.COORDINATOR, center_id=department.center_id)
         serializer = self.InputSerializer(data=request.data, partial=True)

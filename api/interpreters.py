@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.pagination import PageNumberPagination
+from api.permissions import AuthenticatedRequest
 from core.choices import Gender, Level, Mode, Topic
 from core.models import Role
 from core.scoping import center_ids_for, has_role, is_admin
@@ -174,8 +174,13 @@ class _ProfileInputSerializer(serializers.Serializer):
         choices=InterpreterProfile.AllowanceTier.choices, required=False
     )
     is_active = serializers.BooleanField(required=False)
-    languages = LanguageSerializer(many=True, required=False, max_length=MAX_LANGUAGES)
-    availability = AvailabilitySerializer(many=True, required=False, max_length=MAX_SLOTS)
+    # With many=True, DRF hands max_length to the ListSerializer; the stubs' __init__ lacks it.
+    languages = LanguageSerializer(  # type: ignore[call-arg]
+        many=True, required=False, max_length=MAX_LANGUAGES
+    )
+    availability = AvailabilitySerializer(  # type: ignore[call-arg]
+        many=True, required=False, max_length=MAX_SLOTS
+    )
 
     def validate_gender(self, value: str | None) -> str:
         return value or ""
@@ -226,7 +231,7 @@ class InterpreterListApi(APIView):
         ],
         responses=InterpreterOutputSerializer(many=True),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         if not _may_use_pool(request.user):
             raise PermissionDenied
         filters = self.FilterSerializer(data=request.query_params)
@@ -252,7 +257,7 @@ class InterpreterListApi(APIView):
         )
 
     @extend_schema(request=InputSerializer, responses={201: InterpreterOutputSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         if not has_role(request.user, Role.COORDINATOR):
             raise PermissionDenied
         serializer = self.InputSerializer(data=request.data)
@@ -285,12 +290,12 @@ class InterpreterDetailApi(APIView):
         pass
 
     @extend_schema(responses=InterpreterOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         profile = get_object_or_404(selectors.interpreter_list(user=request.user), pk=pk)
         return Response(_output([profile], user=request.user, many=False))
 
     @extend_schema(request=InputSerializer, responses=InterpreterOutputSerializer)
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
         profile = get_object_or_404(selectors.interpreter_list(user=request.user), pk=pk)
         coordinator = has_role(
             request.user, Role.COORDINATOR, center_id=profile.volunteer.center_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 
@@ -19,5 +20,5 @@ class LanguageListApi(ListAPIView):
 
     serializer_class = OutputSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Language]:
         return language_list(search=self.request.query_params.get("q", "").strip()[:50])

@@ -22,13 +22,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.centers import center_for_create
 from api.pagination import PageNumberPagination
-from api.permissions import IsCoordinator
+from api.permissions import AuthenticatedRequest, IsCoordinator
 from core.models import Language, Place, Role
 from core.validators import PSEUDONYM_MAX_LENGTH, validate_household_reference
 from networks import selectors, services
@@ -47,16 +46,16 @@ SEARCH_MAX = 100
 LEAD_EDITABLE_NETWORK_FIELDS = {"description"}
 
 
-def _search(request: Request) -> str:
+def _search(request: AuthenticatedRequest) -> str:
     return request.query_params.get("q", "").strip()[:SEARCH_MAX]
 
 
-def _require_network_user(request: Request) -> None:
+def _require_network_user(request: AuthenticatedRequest) -> None:
     if not selectors.is_network_user(request.user):
         raise PermissionDenied
 
 
-def _network_param(request: Request) -> Network | None:
+def _network_param(request: AuthenticatedRequest) -> Network | None:
     raw = request.query_params.get("network", "").strip()
     if not raw:
         return None
@@ -68,7 +67,7 @@ def _network_param(request: Request) -> Network | None:
     return network
 
 
-def _bool_param(request: Request, name: str) -> bool | None:
+def _bool_param(request: AuthenticatedRequest, name: str) -> bool | None:
     raw = request.query_params.get(name, "").strip().lower()
     if raw in ("", None):
         return None
@@ -79,7 +78,7 @@ def _bool_param(request: Request, name: str) -> bool | None:
     raise ValidationError({name: [_("Use true or false.")]})
 
 
-def _visible_network(request: Request, network_id: int) -> Network:
+def _visible_network(request: AuthenticatedRequest, network_id: int) -> Network:
     network = selectors.network_list(user=request.user).filter(pk=network_id).first()
     if network is None:
         raise ValidationError({"network": [_("Unknown network.")]})
@@ -128,7 +127,7 @@ class NetworkOutputSerializer(serializers.ModelSerializer):
         ]
 
     def get_town(self, obj: Network) -> dict[str, Any] | None:
-        return {"id": obj.town_id, "name": obj.town.name} if obj.town_id else None
+        return {"id": obj.town_id, "name": obj.town.name} if obj.town is not None else None
 
     def get_leads(self, obj: Network) -> list[dict[str, Any]]:
         return [{"id": u.pk, "display_name": u.display_name} for u in obj.leads.all()]
@@ -159,7 +158,7 @@ class HouseholdOutputSerializer(serializers.ModelSerializer):
         return sorted(lang.pk for lang in obj.languages.all())
 
     def get_town(self, obj: Household) -> dict[str, Any] | None:
-        return {"id": obj.town_id, "name": obj.town.name} if obj.town_id else None
+        return {"id": obj.town_id, "name": obj.town.name} if obj.town is not None else None
 
 
 class CheckInOutputSerializer(serializers.ModelSerializer):
@@ -212,7 +211,7 @@ class SponsorshipOutputSerializer(serializers.ModelSerializer):
         return value.isoformat() if value else None
 
 
-def _sponsorship_queryset(request: Request) -> QuerySet[Sponsorship]:
+def _sponsorship_queryset(request: AuthenticatedRequest) -> QuerySet[Sponsorship]:
     return selectors.sponsorship_list(user=request.user).prefetch_related(
         "check_ins", "household__languages", "household__town", "pate__languages"
     )
@@ -237,7 +236,7 @@ class NetworkListApi(APIView):
         ],
         responses=NetworkOutputSerializer(many=True),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         _require_network_user(request)
         networks = selectors.network_list(
             user=request.user, search=_search(request), active=_bool_param(request, "active")
@@ -247,7 +246,7 @@ class NetworkListApi(APIView):
         return paginator.get_paginated_response(NetworkOutputSerializer(page, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: NetworkOutputSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         if not IsCoordinator().has_permission(request, self):
             raise PermissionDenied
         serializer = self.InputSerializer(data=request.data, context={"request": request})
@@ -269,12 +268,12 @@ class NetworkDetailApi(APIView):
         is_active = serializers.BooleanField(required=False)
 
     @extend_schema(responses=NetworkOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         network = get_object_or_404(selectors.network_list(user=request.user), pk=pk)
         return Response(NetworkOutputSerializer(network).data)
 
     @extend_schema(request=InputSerializer, responses=NetworkOutputSerializer)
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
         network = get_object_or_404(selectors.network_list(user=request.user), pk=pk)
         serializer = self.InputSerializer(
             data=request.data, partial=True, context={"request": request}
@@ -328,7 +327,7 @@ class HouseholdListApi(APIView):
         ],
         responses=HouseholdOutputSerializer(many=True),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         _require_network_user(request)
         households = selectors.household_list(
             user=request.user,
@@ -341,7 +340,7 @@ class HouseholdListApi(APIView):
         return paginator.get_paginated_response(HouseholdOutputSerializer(page, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: HouseholdOutputSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         _require_network_user(request)
         serializer = self.InputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -357,12 +356,12 @@ class HouseholdDetailApi(APIView):
         is_active = serializers.BooleanField(required=False)
 
     @extend_schema(responses=HouseholdOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         household = get_object_or_404(selectors.household_list(user=request.user), pk=pk)
         return Response(HouseholdOutputSerializer(household).data)
 
     @extend_schema(request=InputSerializer, responses=HouseholdOutputSerializer)
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
         household = get_object_or_404(selectors.household_list(user=request.user), pk=pk)
         serializer = self.InputSerializer(
             data=request.data, partial=True, context={"request": request}
@@ -399,7 +398,7 @@ class SponsorshipListApi(APIView):
         ],
         responses=SponsorshipOutputSerializer(many=True),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         _require_network_user(request)
         wanted = request.query_params.get("status", "").strip()
         if wanted and wanted not in [*Sponsorship.Status.values, "open"]:
@@ -416,7 +415,7 @@ class SponsorshipListApi(APIView):
         return paginator.get_paginated_response(SponsorshipOutputSerializer(page, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: SponsorshipOutputSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         _require_network_user(request)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -460,12 +459,12 @@ class SponsorshipDetailApi(APIView):
         ended_on = serializers.DateField(required=False)
 
     @extend_schema(responses=SponsorshipOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         sponsorship = get_object_or_404(_sponsorship_queryset(request), pk=pk)
         return Response(SponsorshipOutputSerializer(sponsorship).data)
 
     @extend_schema(request=InputSerializer, responses=SponsorshipOutputSerializer)
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
         sponsorship = get_object_or_404(_sponsorship_queryset(request), pk=pk)
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -483,7 +482,9 @@ class SponsorshipDetailApi(APIView):
         return Response(SponsorshipOutputSerializer(sponsorship).data)
 
 
-def _apply_sponsorship_change(request: Request, sponsorship: Sponsorship, data: dict) -> None:
+def _apply_sponsorship_change(
+    request: AuthenticatedRequest, sponsorship: Sponsorship, data: dict
+) -> None:
     """Route a PATCH to the services: detail fields first, then the status transition."""
     Status = Sponsorship.Status
     target = data.pop("status", None)
@@ -549,7 +550,7 @@ class SponsorshipCheckInListApi(APIView):
         follow_up_needed = serializers.BooleanField(default=False)
 
     @extend_schema(responses=CheckInOutputSerializer(many=True))
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         sponsorship = get_object_or_404(selectors.sponsorship_list(user=request.user), pk=pk)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(
@@ -558,7 +559,7 @@ class SponsorshipCheckInListApi(APIView):
         return paginator.get_paginated_response(CheckInOutputSerializer(page, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: CheckInOutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         sponsorship = get_object_or_404(selectors.sponsorship_list(user=request.user), pk=pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

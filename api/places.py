@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.pagination import PageNumberPagination
+from api.permissions import AuthenticatedRequest
 from core.models import Place
 from core.selectors import place_list
 
@@ -22,7 +22,7 @@ class PlaceOutputSerializer(serializers.ModelSerializer):
 
 class PlaceListApi(APIView):
     @extend_schema(responses=PlaceOutputSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         kind = request.query_params.get("kind", "")
         places = place_list(
             user=request.user,
@@ -36,6 +36,6 @@ class PlaceListApi(APIView):
 
 class PlaceDetailApi(APIView):
     @extend_schema(responses=PlaceOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         place = get_object_or_404(place_list(user=request.user), pk=pk)
         return Response(PlaceOutputSerializer(place).data)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.pagination import PageNumberPagination
-from api.permissions import IsCoordinator
+from api.permissions import AuthenticatedRequest, IsCoordinator
 from core.models import Role, User
 from core.selectors import member_list
 
@@ -25,7 +24,7 @@ class UserListApi(APIView):
     permission_classes = [IsCoordinator]
 
     @extend_schema(responses=UserOutputSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         role = request.query_params.get("role", "")
         users = member_list(
             user=request.user,
@@ -41,7 +40,7 @@ class UserDetailApi(APIView):
     permission_classes = [IsCoordinator]
 
     @extend_schema(responses=UserOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         return Response(
             UserOutputSerializer(get_object_or_404(member_list(user=request.user), pk=pk)).data
         )

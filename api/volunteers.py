@@ -20,7 +20,7 @@ Phone numbers are E.164 in both directions (input may be national, e.g. "0151 23
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -35,6 +35,7 @@ from rest_framework.views import APIView
 
 from api.centers import center_for_create
 from api.pagination import PageNumberPagination
+from api.permissions import AuthenticatedRequest
 from core.models import Center, Role
 from core.scoping import has_role
 from volunteers import selectors, services
@@ -138,15 +139,15 @@ def _slots(availability: list[dict[str, Any]] | None) -> list[tuple[int, Any, An
     return [(item["weekday"], item["start_time"], item["end_time"]) for item in availability]
 
 
-def _scoped(request: Request) -> QuerySet[Volunteer]:
+def _scoped(request: AuthenticatedRequest) -> QuerySet[Volunteer]:
     return selectors.volunteer_list(user=request.user)
 
 
-def _is_coordinator_of(request: Request, volunteer: Volunteer) -> bool:
+def _is_coordinator_of(request: AuthenticatedRequest, volunteer: Volunteer) -> bool:
     return has_role(request.user, Role.COORDINATOR, center_id=volunteer.center_id)
 
 
-def _is_self(request: Request, volunteer: Volunteer) -> bool:
+def _is_self(request: AuthenticatedRequest, volunteer: Volunteer) -> bool:
     return volunteer.user_id is not None and volunteer.user_id == request.user.pk
 
 
@@ -212,7 +213,8 @@ class VolunteerRegisterApi(APIView):
             username=data["username"],
             password=data["password"],
         )
-        volunteer.detail = str(REGISTERED_MESSAGE)
+        # An ad-hoc attribute for OutputSerializer.detail, not a model field.
+        volunteer.detail = str(REGISTERED_MESSAGE)  # type: ignore[attr-defined]
         return Response(self.OutputSerializer(volunteer).data, status=status.HTTP_201_CREATED)
 
 
@@ -289,7 +291,7 @@ class VolunteerListApi(APIView):
         ],
         responses=VolunteerOutputSerializer(many=True),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         if not selectors.may_list_volunteers(user=request.user):
             raise PermissionDenied
         params = request.query_params
@@ -308,14 +310,18 @@ class VolunteerListApi(APIView):
             interest=interest if interest in Interest.values else "",
         )
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(_with_parts(volunteers), request, view=self)
+        # Our paginator always has a page size, so DRF returns a page, never None.
+        page = cast(
+            list[Volunteer],
+            paginator.paginate_queryset(_with_parts(volunteers), request, view=self),
+        )
         context = {"paperwork": selectors.paperwork_status_for(volunteers=page)}
         return paginator.get_paginated_response(
             VolunteerOutputSerializer(page, many=True, context=context).data
         )
 
     @extend_schema(request=CreateInputSerializer, responses={201: VolunteerOutputSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         if not has_role(request.user, Role.COORDINATOR):
             raise PermissionDenied
         serializer = self.CreateInputSerializer(data=request.data)
@@ -336,13 +342,13 @@ class VolunteerListApi(APIView):
 
 class VolunteerDetailApi(APIView):
     @extend_schema(responses=VolunteerOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         volunteer = get_object_or_404(_with_parts(_scoped(request)), pk=pk)
         services.volunteer_viewed(actor=request.user, volunteer=volunteer)
         return Response(VolunteerOutputSerializer(volunteer).data)
 
     @extend_schema(request=VolunteerInputSerializer, responses=VolunteerOutputSerializer)
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
         volunteer = get_object_or_404(_scoped(request), pk=pk)
         serializer = VolunteerInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -363,7 +369,7 @@ class VolunteerDetailApi(APIView):
         return Response(_output(volunteer))
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, pk: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, pk: int) -> Response:
         """Anonymise: personal data erased, status ``left``; statistics survive."""
         volunteer = get_object_or_404(_scoped(request), pk=pk)
         if not _is_coordinator_of(request, volunteer):
@@ -380,7 +386,7 @@ class VolunteerApproveApi(APIView):
         )
 
     @extend_schema(request=InputSerializer, responses=VolunteerOutputSerializer)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         volunteer = get_object_or_404(_scoped(request), pk=pk)
         if not _is_coordinator_of(request, volunteer):
             raise PermissionDenied
@@ -407,7 +413,7 @@ class VolunteerTransitionApi(APIView):
     }
 
     @extend_schema(request=None, responses=VolunteerOutputSerializer)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         volunteer = get_object_or_404(_scoped(request), pk=pk)
         allowed = _is_coordinator_of(request, volunteer) or (
             self.action_name in self.SELF_ACTIONS and _is_self(request, volunteer)
@@ -421,7 +427,7 @@ class VolunteerTransitionApi(APIView):
 # --------------------------------------------------------------------------- absences
 
 
-def _writable_volunteer(request: Request, pk: int) -> Volunteer:
+def _writable_volunteer(request: AuthenticatedRequest, pk: int) -> Volunteer:
     volunteer = get_object_or_404(_scoped(request), pk=pk)
     if not (_is_coordinator_of(request, volunteer) or _is_self(request, volunteer)):
         raise PermissionDenied
@@ -430,7 +436,7 @@ def _writable_volunteer(request: Request, pk: int) -> Volunteer:
 
 class VolunteerAbsenceListApi(APIView):
     @extend_schema(responses=AbsenceSerializer(many=True))
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         volunteer = get_object_or_404(_scoped(request), pk=pk)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(
@@ -439,7 +445,7 @@ class VolunteerAbsenceListApi(APIView):
         return paginator.get_paginated_response(AbsenceSerializer(page, many=True).data)
 
     @extend_schema(request=AbsenceSerializer, responses={201: AbsenceSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         volunteer = _writable_volunteer(request, pk)
         serializer = AbsenceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -451,7 +457,7 @@ class VolunteerAbsenceListApi(APIView):
 
 class VolunteerAbsenceDetailApi(APIView):
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, pk: int, absence_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, pk: int, absence_id: int) -> Response:
         volunteer = _writable_volunteer(request, pk)
         absence = get_object_or_404(volunteer.absences.select_related("volunteer"), pk=absence_id)
         services.absence_remove(actor=request.user, absence=absence)

@@ -211,7 +211,8 @@ def _pick(rng: random.Random, table: dict[str, float]) -> str:
 
 def weekdays(monday: date, n_days: int) -> list[date]:
     """The first ``n_days`` weekdays from ``monday`` on."""
-    out, day = [], monday
+    out: list[date] = []
+    day = monday
     while len(out) < n_days:
         if day.weekday() < 5:
             out.append(day)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,11 +10,28 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Center, Department, Place
 
 
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """``form.fields[name]`` for a field the form declares as a ``ModelChoiceField``.
+
+    ``BaseForm.fields`` is typed ``dict[str, Field]``; callers only name fields their
+    form class declares as ``ModelChoiceField``, so the cast holds at runtime.
+    """
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """``form.fields[name]`` for a field the form declares as a ``ChoiceField`` (see above)."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
 class CenterChoiceMixin:
     """Offers only the centers the caller coordinates; hides the field when there is one."""
 
+    fields: dict[str, forms.Field]  # provided by the form class this is mixed into
+
     def setup_center(self, centers: Any) -> None:
-        field = self.fields["center"]  # type: ignore[attr-defined]
+        # Both forms using the mixin declare ``center`` as a ModelChoiceField.
+        field = cast("forms.ModelChoiceField[Center]", self.fields["center"])
         field.queryset = centers
         if centers.count() == 1:
             field.initial = centers.first()

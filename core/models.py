@@ -214,7 +214,7 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.role == Role.CASEWORKER and self.department_id is None:
             raise ValidationError({"department": _("A caseworker belongs to a department.")})
-        if self.department_id and self.department.center_id != self.center_id:
+        if self.department is not None and self.department.center_id != self.center_id:
             raise ValidationError({"department": _("The department belongs to another center.")})
 
 

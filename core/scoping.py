@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 from django.db import models
 
 if TYPE_CHECKING:
-    from core.models import Membership
+    from core.models import Center, Membership
 
 _CACHE_ATTR = "_wir_memberships"
 
@@ -90,6 +90,6 @@ class CenterScopedQuerySet(models.QuerySet):
             return self.none()
         return self.filter(**{f"{self.center_lookup}__in": ids})
 
-    def in_center(self, center_id: int) -> Self:
-        """Rows of one center."""
+    def in_center(self, center_id: Center | int) -> Self:
+        """Rows of one center (given as the center or its id)."""
         return self.filter(**{self.center_lookup: center_id})

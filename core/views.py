@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,11 +16,11 @@ from core.forms import DepartmentForm, PlaceForm
 from core.models import Center, Department, Place, Role
 from core.navigation import collect_home_cards
 from core.scoping import has_role, user_memberships
-from core.web import paginate, query_without_page, role_required
+from core.web import AuthenticatedHttpRequest, paginate, query_without_page, role_required
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The landing page: one section per role the user holds."""
     memberships = user_memberships(request.user)
     roles = sorted({m.role for m in memberships}, key=list(Role.values).index)
@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def department_list(request: HttpRequest) -> HttpResponse:
+def department_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     departments = selectors.department_list(user=request.user, search=search)
     return render(
@@ -53,7 +53,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def department_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     department = get_object_or_404(selectors.department_list(user=request.user), pk=pk)
     can_edit = has_role(request.user, Role.COORDINATOR, center_id=department.center_id)
     return render(
@@ -63,12 +63,12 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _coordinated_centers(request: HttpRequest) -> QuerySet[Center]:
+def _coordinated_centers(request: AuthenticatedHttpRequest) -> QuerySet[Center]:
     return selectors.center_list(user=request.user, roles=[Role.COORDINATOR])
 
 
 @role_required(Role.COORDINATOR)
-def department_create(request: HttpRequest) -> HttpResponse:
+def department_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     centers = _coordinated_centers(request)
     form = DepartmentForm(request.POST or None, centers=centers)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +89,7 @@ def department_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def department_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     department = get_object_or_404(
         Department.objects.for_user(request.user, roles=[Role.COORDINATOR]), pk=pk
     )
@@ -118,7 +118,7 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def place_list(request: HttpRequest) -> HttpResponse:
+def place_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "")
     if kind not in Place.Kind.values:
@@ -139,13 +139,13 @@ def place_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def place_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     place = get_object_or_404(selectors.place_list(user=request.user), pk=pk)
     return render(request, "core/place_detail.html", {"place": place})
 
 
 @role_required(Role.COORDINATOR)
-def place_create(request: HttpRequest) -> HttpResponse:
+def place_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PlaceForm(request.POST or None, centers=_coordinated_centers(request))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -165,7 +165,7 @@ def place_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")
     if role not in Role.values:
@@ -185,7 +185,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(selectors.member_list(user=request.user), pk=pk)
     memberships = selectors.member_memberships(user=request.user, member=member)
     if not memberships and not request.user.is_superuser:
@@ -196,6 +196,6 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     events = selectors.audit_event_list(user=request.user)
     return render(request, "core/audit_list.html", {"page": paginate(request, events, per_page=50)})

@@ -114,7 +114,7 @@ STATE_PLAN: list[tuple[str, str, bool]] = [
     (Status.MATCHED, "", False),
     (Status.ACTIVE, "", False),
 ]
-END_NOTES = {
+END_NOTES: dict[str, str] = {
     Reason.GOALS_REACHED: "Familie kommt gut allein zurecht, Kontakt bleibt privat.",
     Reason.MOVED_AWAY: "Umzug in einen anderen Landkreis.",
     Reason.PATE_WITHDREW: "Pate aus beruflichen Gründen ausgestiegen.",

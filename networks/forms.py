@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import model_choice_field
 from core.models import Center, Language, Place, User
 from core.validators import PSEUDONYM_MAX_LENGTH
 from networks.models import (
@@ -54,11 +56,11 @@ class NetworkForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = places.filter(kind=Place.Kind.TOWN)
+        model_choice_field(self, "town").queryset = places.filter(kind=Place.Kind.TOWN)
         if editing:
             del self.fields["center"]
         else:
-            self.fields["center"].queryset = centers
+            model_choice_field(self, "center").queryset = centers
             if centers.count() == 1:
                 self.fields["center"].initial = centers.first()
                 self.fields["center"].widget = forms.HiddenInput()
@@ -72,8 +74,15 @@ class NetworkDescriptionForm(forms.Form):
     )
 
 
+class _UserChoiceField(forms.ModelChoiceField):
+    """Users shown with their user name (a typed ``label_from_instance``)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name} ({obj.username})"
+
+
 class LeadAddForm(forms.Form):
-    user = forms.ModelChoiceField(
+    user = _UserChoiceField(
         queryset=User.objects.none(),
         label=_("person"),
         help_text=_(
@@ -83,8 +92,7 @@ class LeadAddForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = candidates
-        self.fields["user"].label_from_instance = lambda u: f"{u.display_name} ({u.username})"
+        model_choice_field(self, "user").queryset = candidates
 
 
 class MemberAddForm(forms.Form):
@@ -102,13 +110,14 @@ class MemberAddForm(forms.Form):
         ordered = sorted(
             candidates, key=lambda v: ("sponsorship" not in (v.interests or []), v.last_name)
         )
-        field = self.fields["volunteer"]
+        field = model_choice_field(self, "volunteer")
         field.queryset = candidates
-        field.choices = [("", "---------")] + [
+        choices: list[tuple[int | str, str]] = [("", "---------")]
+        field.choices = choices + [
             (
                 v.pk,
                 f"{v.display_name}"
-                + (f" · {v.home_place.name}" if v.home_place_id else "")
+                + (f" · {v.home_place.name}" if v.home_place is not None else "")
                 + (
                     " · " + str(_("wants to be a Pate"))
                     if "sponsorship" in (v.interests or [])
@@ -159,8 +168,8 @@ class HouseholdForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["network"].queryset = networks
-        self.fields["town"].queryset = places.filter(kind=Place.Kind.TOWN)
+        model_choice_field(self, "network").queryset = networks
+        model_choice_field(self, "town").queryset = places.filter(kind=Place.Kind.TOWN)
         if not editing:
             del self.fields["is_active"]
 
@@ -192,12 +201,12 @@ class SponsorshipCreateForm(forms.Form):
         self,
         *args: Any,
         households: QuerySet[Household],
-        members: QuerySet[NetworkMember],
+        members: Iterable[NetworkMember],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = households
-        self.fields["pate"].queryset = Volunteer.objects.filter(
+        model_choice_field(self, "household").queryset = households
+        model_choice_field(self, "pate").queryset = Volunteer.objects.filter(
             pk__in=[m.volunteer_id for m in members]
         )
 

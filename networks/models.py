@@ -9,6 +9,8 @@ e-mail addresses and phone numbers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -25,6 +27,9 @@ from core.validators import (
     validate_no_contact_data,
 )
 from volunteers.models import Volunteer
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 #: Longest check-in note.
 CHECK_IN_NOTE_MAX_LENGTH = 500
@@ -99,10 +104,10 @@ class Network(models.Model):
     @property
     def area(self) -> str:
         """The town's name, or the district."""
-        return self.town.name if self.town_id else self.district
+        return self.town.name if self.town is not None else self.district
 
     def clean(self) -> None:
-        if self.town_id and self.center_id and self.town.center_id != self.center_id:
+        if self.town is not None and self.center_id and self.town.center_id != self.center_id:
             raise ValidationError({"town": _("The town belongs to another center.")})
         if not self.town_id and not self.district.strip():
             raise ValidationError({"town": _("Please choose a town or name the district.")})
@@ -237,10 +242,10 @@ class Household(models.Model):
         return self.reference
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.network_id and self.center_id and self.network.center_id != self.center_id:
             errors["network"] = _("The network belongs to another center.")
-        if self.town_id and self.center_id and self.town.center_id != self.center_id:
+        if self.town is not None and self.center_id and self.town.center_id != self.center_id:
             errors["town"] = _("The town belongs to another center.")
         if not isinstance(self.needs, list) or not all(isinstance(n, str) for n in self.needs):
             errors["needs"] = _("Needs must be a list of categories.")
@@ -357,7 +362,7 @@ class Sponsorship(models.Model):
         return self.status in self.OPEN_STATUSES
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.network_id and self.pate_id:
             if self.pate.center_id != self.network.center_id:
                 errors["pate"] = _("The Pate belongs to another center.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -20,6 +20,23 @@ from core.models import Role, User
 from core.scoping import center_ids_for, has_role, is_admin
 from networks.models import CheckIn, Household, Network, NetworkLead, NetworkMember, Sponsorship
 from volunteers.models import Volunteer
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class _MemberAnnotations(TypedDict):
+        has_open_sponsorship: bool
+
+    class _SponsorshipAnnotations(TypedDict):
+        last_check_in: date | None
+        last_contact: date | None
+
+    #: A network member as ``network_member_list`` returns it.
+    AnnotatedMember = WithAnnotations[NetworkMember, _MemberAnnotations]
+    #: A sponsorship as ``sponsorship_list`` returns it.
+    AnnotatedSponsorship = WithAnnotations[Sponsorship, _SponsorshipAnnotations]
 
 #: A running sponsorship without a check-in for longer than this has gone quiet.
 QUIET_AFTER = timedelta(weeks=8)
@@ -73,7 +90,7 @@ def lead_candidate_list(*, network: Network) -> QuerySet[User]:
 
 def network_member_list(
     *, user: Any, network: Network | None = None, search: str = "", active: bool | None = True
-) -> QuerySet[NetworkMember]:
+) -> QuerySet[AnnotatedMember]:
     """Members (Paten) of the visible networks, with their languages."""
     members = NetworkMember.objects.filter(network__in=network_list(user=user)).select_related(
         "network", "volunteer", "volunteer__home_place"
@@ -147,7 +164,7 @@ def household_list(
     )
 
 
-def _with_last_contact(sponsorships: QuerySet[Sponsorship]) -> QuerySet[Sponsorship]:
+def _with_last_contact(sponsorships: QuerySet[Sponsorship]) -> QuerySet[AnnotatedSponsorship]:
     return sponsorships.annotate(
         last_check_in=Max("check_ins__date"),
     ).annotate(last_contact=Coalesce("last_check_in", "started_on"))
@@ -161,7 +178,7 @@ def sponsorship_list(
     quiet: bool = False,
     search: str = "",
     today: date | None = None,
-) -> QuerySet[Sponsorship]:
+) -> QuerySet[AnnotatedSponsorship]:
     """Sponsorships of the visible networks.
 
     :param status: one status code, or ``open`` for every not-ended one.
@@ -191,7 +208,9 @@ def sponsorship_list(
     )
 
 
-def _quiet(sponsorships: QuerySet[Sponsorship], *, today: date | None) -> QuerySet[Sponsorship]:
+def _quiet(
+    sponsorships: QuerySet[AnnotatedSponsorship], *, today: date | None
+) -> QuerySet[AnnotatedSponsorship]:
     limit = (today or timezone.localdate()) - QUIET_AFTER
     return sponsorships.filter(status__in=Sponsorship.RUNNING_STATUSES).filter(
         Q(last_contact__lt=limit) | Q(last_contact__isnull=True)
@@ -210,9 +229,9 @@ class NetworkDashboard:
     network: Network
     today: date
     waiting: list[Household]
-    active: list[Sponsorship]
-    quiet: list[Sponsorship]
-    idle_paten: list[NetworkMember]
+    active: list[AnnotatedSponsorship]
+    quiet: list[AnnotatedSponsorship]
+    idle_paten: list[AnnotatedMember]
     open_count: int
 
     @property
@@ -243,7 +262,7 @@ def network_dashboard(
         )
     )
     for sponsorship in quiet:
-        last = sponsorship.last_contact  # type: ignore[attr-defined]
+        last = sponsorship.last_contact
         sponsorship.days_quiet = (today - last).days if last else None  # type: ignore[attr-defined]
     idle = list(
         network_member_list(user=user, network=network)

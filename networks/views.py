@@ -7,12 +7,12 @@ writes through ``networks.services``; an allowed object with a forbidden action 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from core.models import Place, Role
 from core.scoping import has_role
 from core.selectors import center_list
-from core.web import paginate, query_without_page, role_required
+from core.web import AuthenticatedHttpRequest, paginate, query_without_page, role_required
 from networks import selectors, services
 from networks.forms import (
     CheckInForm,
@@ -42,22 +42,22 @@ NETWORK_ROLES = (Role.COORDINATOR, Role.NETWORK_LEAD)
 SEARCH_MAX = 100
 
 
-def _search(request: HttpRequest) -> str:
+def _search(request: AuthenticatedHttpRequest) -> str:
     return request.GET.get("q", "").strip()[:SEARCH_MAX]
 
 
-def _network_or_404(request: HttpRequest, pk: int) -> Network:
+def _network_or_404(request: AuthenticatedHttpRequest, pk: int) -> Network:
     return get_object_or_404(selectors.network_list(user=request.user), pk=pk)
 
 
-def _network_filter(request: HttpRequest) -> Network | None:
+def _network_filter(request: AuthenticatedHttpRequest) -> Network | None:
     raw = request.GET.get("network", "").strip()
     if not raw.isdigit():
         return None
     return selectors.network_list(user=request.user).filter(pk=int(raw)).first()
 
 
-def _require_manager(request: HttpRequest, network: Network) -> None:
+def _require_manager(request: AuthenticatedHttpRequest, network: Network) -> None:
     if not selectors.can_manage_network(user=request.user, network=network):
         raise PermissionDenied
 
@@ -71,7 +71,7 @@ def _add_errors(form: Form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _places(request: HttpRequest) -> Any:
+def _places(request: AuthenticatedHttpRequest) -> Any:
     return Place.objects.for_user(request.user, roles=NETWORK_ROLES)
 
 
@@ -79,7 +79,7 @@ def _places(request: HttpRequest) -> Any:
 
 
 @role_required(*NETWORK_ROLES)
-def network_list(request: HttpRequest) -> HttpResponse:
+def network_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The networks the caller may see, with their four figures."""
     search = _search(request)
     active = {"1": True, "0": False}.get(request.GET.get("active", ""))
@@ -103,7 +103,7 @@ def network_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def network_create(request: HttpRequest) -> HttpResponse:
+def network_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     centers = center_list(user=request.user, roles=[Role.COORDINATOR])
     form = NetworkForm(request.POST or None, centers=centers, places=_places(request))
     if request.method == "POST" and form.is_valid():
@@ -123,7 +123,7 @@ def network_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*NETWORK_ROLES)
-def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def network_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The network's dashboard: waiting households, active and quiet sponsorships, idle Paten."""
     network = _network_or_404(request, pk)
     return render(
@@ -139,7 +139,7 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*NETWORK_ROLES)
-def network_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def network_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Coordinators change everything; a network lead only the description."""
     network = _network_or_404(request, pk)
     can_manage = selectors.can_manage_network(user=request.user, network=network)
@@ -183,7 +183,7 @@ def network_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*NETWORK_ROLES)
-def network_leads(request: HttpRequest, pk: int) -> HttpResponse:
+def network_leads(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The network's leads; coordinators add and remove them."""
     network = _network_or_404(request, pk)
     can_manage = selectors.can_manage_network(user=request.user, network=network)
@@ -218,7 +218,7 @@ def network_leads(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def network_lead_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+def network_lead_remove(request: AuthenticatedHttpRequest, pk: int, user_pk: int) -> HttpResponse:
     network = _network_or_404(request, pk)
     _require_manager(request, network)
     lead = get_object_or_404(selectors.network_lead_user_list(network=network), pk=user_pk)
@@ -228,7 +228,7 @@ def network_lead_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResp
 
 
 @role_required(*NETWORK_ROLES)
-def network_members(request: HttpRequest, pk: int) -> HttpResponse:
+def network_members(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The network's Paten with their languages; coordinators and leads add members."""
     network = _network_or_404(request, pk)
     form = MemberAddForm(
@@ -264,7 +264,9 @@ def network_members(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*NETWORK_ROLES)
-def network_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def network_member_remove(
+    request: AuthenticatedHttpRequest, pk: int, member_pk: int
+) -> HttpResponse:
     network = _network_or_404(request, pk)
     member = get_object_or_404(NetworkMember.objects.filter(network=network), pk=member_pk)
     try:
@@ -285,7 +287,7 @@ HOUSEHOLD_VIEWS = {"waiting": True, "placed": False, "all": None}
 
 
 @role_required(*NETWORK_ROLES)
-def household_list(request: HttpRequest) -> HttpResponse:
+def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Households, by default those still waiting for a Pate (longest first)."""
     search = _search(request)
     network = _network_filter(request)
@@ -317,7 +319,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*NETWORK_ROLES)
-def household_create(request: HttpRequest) -> HttpResponse:
+def household_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     networks = selectors.network_list(user=request.user, active=True)
     initial = {}
     if (network := _network_filter(request)) is not None:
@@ -352,7 +354,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*NETWORK_ROLES)
-def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def household_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_object_or_404(selectors.household_list(user=request.user), pk=pk)
     form = HouseholdForm(
         request.POST or None,
@@ -392,7 +394,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*NETWORK_ROLES)
-def sponsorship_list(request: HttpRequest) -> HttpResponse:
+def sponsorship_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = _search(request)
     network = _network_filter(request)
     status = request.GET.get("status", "")
@@ -419,7 +421,7 @@ def sponsorship_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*NETWORK_ROLES)
-def sponsorship_create(request: HttpRequest) -> HttpResponse:
+def sponsorship_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose a waiting household and a Pate of the network; the caller decides."""
     network = _network_filter(request)
     if network is None:
@@ -495,7 +497,9 @@ def _action_forms(sponsorship: Sponsorship, bound: dict[str, Form] | None = None
 
 
 def _render_detail(
-    request: HttpRequest, sponsorship: Sponsorship, bound: dict[str, Form] | None = None
+    request: AuthenticatedHttpRequest,
+    sponsorship: Sponsorship,
+    bound: dict[str, Form] | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -512,12 +516,14 @@ def _render_detail(
 
 
 @role_required(*NETWORK_ROLES)
-def sponsorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def sponsorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sponsorship = get_object_or_404(selectors.sponsorship_list(user=request.user), pk=pk)
     return _render_detail(request, sponsorship)
 
 
-def _run_action(request: HttpRequest, action: str, target: Sponsorship, data: dict) -> str:
+def _run_action(
+    request: AuthenticatedHttpRequest, action: str, target: Sponsorship, data: dict
+) -> str:
     """Call the service behind ``action``; return the success message."""
     user = request.user
     if action == "match":
@@ -545,7 +551,7 @@ def _compact(data: dict[str, Any]) -> dict[str, Any]:
 
 @require_POST
 @role_required(*NETWORK_ROLES)
-def sponsorship_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def sponsorship_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one status action (or record trial details or a check-in) on a sponsorship."""
     sponsorship = get_object_or_404(selectors.sponsorship_list(user=request.user), pk=pk)
     if action == "activate":
@@ -565,6 +571,7 @@ def sponsorship_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if action == "activate":
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                # Iterating an ErrorList yields the messages, not ValidationErrors.
+                messages.error(request, cast(str, error))
         return redirect("sponsorship-detail", pk=pk)
     return _render_detail(request, sponsorship, {action: form})

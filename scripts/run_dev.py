@@ -24,8 +24,8 @@ def main() -> int:
     python = sys.executable
     cluster = subprocess.Popen([python, "manage.py", "qcluster"], start_new_session=True)
     print(f"\nWIR-Sprachpool runs at http://{HOST}/  (API docs: http://{HOST}/api/v1/docs/)")
-    print("Demo logins, password “demo”: coordinator, caseworker, volunteer (Wetteraukreis);")
-    print("coordinator2, caseworker2 (Hochtaunuskreis). Stop with Ctrl-C.\n")
+    print("Demo logins, password “demo”: coordinator, caseworker, volunteer, networklead")
+    print("(Wetteraukreis); coordinator2, caseworker2 (Hochtaunuskreis). Stop with Ctrl-C.\n")
     server = subprocess.Popen([python, "manage.py", "runserver", HOST], start_new_session=True)
     try:
         while not stopping and server.poll() is None and cluster.poll() is None:

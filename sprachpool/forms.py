@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -170,7 +170,8 @@ class LanguageRowForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *Level.choices], required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # ``Form.clean`` returns ``cleaned_data``; the stubs allow None for overrides.
+        data = cast(dict[str, Any], super().clean())
         if data.get("language") and not data.get("level"):
             self.add_error("level", _("Please choose a level."))
         if data.get("level") and not data.get("language"):
@@ -197,8 +198,12 @@ class BaseLanguageFormSet(forms.BaseFormSet):
         ]
 
 
-LanguageFormSet = forms.formset_factory(
-    LanguageRowForm, formset=BaseLanguageFormSet, extra=EXTRA_LANGUAGE_ROWS, max_num=20
+# ``formset_factory`` subclasses the ``formset`` class it is given; the stubs return the base.
+LanguageFormSet = cast(
+    type[BaseLanguageFormSet],
+    forms.formset_factory(
+        LanguageRowForm, formset=BaseLanguageFormSet, extra=EXTRA_LANGUAGE_ROWS, max_num=20
+    ),
 )
 
 

@@ -8,7 +8,7 @@ anywhere stores nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, time
 from typing import Any
 
@@ -116,7 +116,8 @@ def _validate_and_set_nested(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     nested: list[str] = []
-    writes = (
+    # (error key, new value, service, its keyword): the services take different row types.
+    writes: tuple[tuple[str, Iterable[Any] | None, Callable[..., Any], str], ...] = (
         ("languages", languages, volunteer_services.volunteer_languages_set, "languages"),
         ("availability", availability, volunteer_services.volunteer_weekly_slots_set, "slots"),
     )

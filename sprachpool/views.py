@@ -3,12 +3,12 @@ interpreter's own page. Thin: reads through selectors, writes through services."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,12 +17,15 @@ from django.views.decorators.http import require_POST
 from core.choices import Mode, Topic
 from core.models import Language, Place, Role
 from core.scoping import center_ids_for, is_admin
-from core.web import paginate, query_without_page, role_required
+from core.web import AuthenticatedHttpRequest, paginate, query_without_page, role_required
 from sprachpool import selectors, services
 from sprachpool.forms import InterpreterProfileForm, OwnProfileForm, language_formset
 from sprachpool.models import InterpreterProfile
 from volunteers import selectors as volunteer_selectors
 from volunteers.models import WeeklySlot
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAPERWORK_LABELS = {
     "pledge": _("confidentiality pledge"),
@@ -33,7 +36,7 @@ PAPERWORK_LABELS = {
 FILTER_CHOICES = {"active": {"yes": True, "no": False}, "cleared": {"yes": True, "no": False}}
 
 
-def _filters(request: HttpRequest) -> dict[str, Any]:
+def _filters(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """The list filters from the query string; unknown values are ignored."""
     params = request.GET
     language = params.get("language", "").strip()[:12]
@@ -53,7 +56,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _towns(request: HttpRequest) -> Any:
+def _towns(request: AuthenticatedHttpRequest) -> Any:
     places = Place.objects.filter(kind=Place.Kind.TOWN)
     if not is_admin(request.user):
         places = places.filter(center__in=center_ids_for(request.user, roles=[Role.COORDINATOR]))
@@ -61,7 +64,7 @@ def _towns(request: HttpRequest) -> Any:
 
 
 @login_required
-def pool_home(request: HttpRequest) -> HttpResponse:
+def pool_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """``/pool/``: coordinators go to the pool, interpreters to their own page."""
     if is_admin(request.user) or center_ids_for(request.user, roles=[Role.COORDINATOR]):
         return redirect("interpreter-list")
@@ -69,7 +72,7 @@ def pool_home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def interpreter_list(request: HttpRequest) -> HttpResponse:
+def interpreter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = _filters(request)
     profiles = selectors.interpreter_list(
         user=request.user,
@@ -109,7 +112,7 @@ def interpreter_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def language_coverage(request: HttpRequest) -> HttpResponse:
+def language_coverage(request: AuthenticatedHttpRequest) -> HttpResponse:
     coverage = selectors.language_coverage(user=request.user)
     return render(
         request,
@@ -123,7 +126,7 @@ def language_coverage(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _slot_summary(profile: InterpreterProfile) -> list[tuple[str, list[WeeklySlot]]]:
+def _slot_summary(profile: InterpreterProfile) -> list[tuple[StrOrPromise, list[WeeklySlot]]]:
     by_day: dict[int, list[WeeklySlot]] = {}
     for slot in profile.volunteer.weekly_slots.all():
         by_day.setdefault(slot.weekday, []).append(slot)
@@ -144,7 +147,7 @@ def _profile_context(profile: InterpreterProfile) -> dict[str, Any]:
     }
 
 
-def _coordinated(request: HttpRequest, pk: int) -> InterpreterProfile:
+def _coordinated(request: AuthenticatedHttpRequest, pk: int) -> InterpreterProfile:
     return get_object_or_404(
         selectors.interpreter_with_details(selectors.coordinated_profiles(user=request.user)),
         pk=pk,
@@ -152,7 +155,7 @@ def _coordinated(request: HttpRequest, pk: int) -> InterpreterProfile:
 
 
 @role_required(Role.COORDINATOR)
-def interpreter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def interpreter_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     profile = _coordinated(request, pk)
     context = _profile_context(profile)
     problems = (
@@ -163,7 +166,7 @@ def interpreter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def interpreter_create(request: HttpRequest) -> HttpResponse:
+def interpreter_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     volunteers = selectors.volunteers_without_profile(user=request.user)
     form = InterpreterProfileForm(
         request.POST or None,
@@ -205,7 +208,7 @@ def interpreter_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def interpreter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def interpreter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     profile = _coordinated(request, pk)
     data = request.POST if request.method == "POST" else None
     form = InterpreterProfileForm(data, initial=InterpreterProfileForm.initial_for(profile))
@@ -248,7 +251,7 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def interpreter_activate(request: HttpRequest, pk: int) -> HttpResponse:
+def interpreter_activate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     profile = _coordinated(request, pk)
     try:
         services.interpreter_profile_activate(actor=request.user, profile=profile)
@@ -262,7 +265,7 @@ def interpreter_activate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def interpreter_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def interpreter_deactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     profile = _coordinated(request, pk)
     services.interpreter_profile_deactivate(actor=request.user, profile=profile)
     messages.success(request, _("The interpreter is inactive and gets no offers."))
@@ -270,7 +273,7 @@ def interpreter_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.VOLUNTEER, Role.COORDINATOR)
-def interpreter_me(request: HttpRequest) -> HttpResponse:
+def interpreter_me(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The interpreter's own page: what the pool knows, and modes, radius, settings to edit."""
     profile = selectors.own_profile(user=request.user)
     if profile is None:

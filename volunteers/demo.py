@@ -405,8 +405,10 @@ def _languages(origin: Origin, rng: random.Random) -> list[tuple[str, str]]:
             skills.append((code, rng.choice(levels)))
         if origin.key == "de" and len(skills) >= 3:
             break
-    seen: set[str] = set()
-    return [(c, lv) for c, lv in skills if not (c in seen or seen.add(c))]
+    first: dict[str, str] = {}  # the first level given for each language, in order
+    for code, level in skills:
+        first.setdefault(code, level)
+    return list(first.items())
 
 
 def _slots(rng: random.Random) -> list[tuple[int, dt.time, dt.time]]:
@@ -679,7 +681,9 @@ def _replace_rows(volunteer_ids: list[int], rows: list[Any]) -> None:
     """Delete the volunteers' parts and insert the new ones, one statement per model."""
     for model in PART_MODELS:
         model.objects.filter(volunteer_id__in=volunteer_ids).delete()
-        model.objects.bulk_create([row for row in rows if type(row) is model])
+        # ``type(row) is model`` narrows to the union of all part models, not to ``model``.
+        own: list[Any] = [row for row in rows if type(row) is model]
+        model.objects.bulk_create(own)
 
 
 def _seed_vera(center: Center, *, with_accounts: bool) -> Volunteer:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Level
+from core.forms import choice_field, model_choice_field
 from core.models import Center, Language, Place
 from core.phone import format_phone_national
 from volunteers.models import Absence, Interest, PoliceCertificate, Training, Volunteer, WeeklySlot
@@ -61,7 +62,7 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, center: Center, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["place"].choices = town_choices(center)
+        choice_field(self, "place").choices = town_choices(center)
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -116,7 +117,7 @@ class CenterChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, centers: QuerySet[Center], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["center"].queryset = centers
+        model_choice_field(self, "center").queryset = centers
         if centers.count() == 1:
             self.fields["center"].initial = centers.first()
             self.fields["center"].widget = forms.HiddenInput()
@@ -157,7 +158,8 @@ class RegistrationForm(ContactForm):
     privacy_version = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # ``Form.clean`` returns ``cleaned_data``; the stubs allow None for overrides.
+        data = cast(dict[str, Any], super().clean())
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return data
@@ -170,10 +172,11 @@ class LanguageRowForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         choices = kwargs.pop("language_choices")
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = choices
+        choice_field(self, "language").choices = choices
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # ``Form.clean`` returns ``cleaned_data``; the stubs allow None for overrides.
+        data = cast(dict[str, Any], super().clean())
         if data.get("language") and not data.get("level"):
             self.add_error("level", _("Please choose a level."))
         if data.get("level") and not data.get("language"):
@@ -197,8 +200,12 @@ class BaseLanguageFormSet(forms.BaseFormSet):
         ]
 
 
-LanguageFormSet = forms.formset_factory(
-    LanguageRowForm, formset=BaseLanguageFormSet, extra=3, max_num=20, absolute_max=40
+# ``formset_factory`` subclasses the ``formset`` class it is given; the stubs return the base.
+LanguageFormSet = cast(
+    type[BaseLanguageFormSet],
+    forms.formset_factory(
+        LanguageRowForm, formset=BaseLanguageFormSet, extra=3, max_num=20, absolute_max=40
+    ),
 )
 
 
@@ -214,7 +221,8 @@ class SlotRowForm(forms.Form):
     end = forms.TimeField(label=_("until"), required=False, widget=TIME_INPUT)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # ``Form.clean`` returns ``cleaned_data``; the stubs allow None for overrides.
+        data = cast(dict[str, Any], super().clean())
         filled = [data.get("weekday") is not None, bool(data.get("start")), bool(data.get("end"))]
         if any(filled) and not all(filled):
             raise ValidationError(_("Please give the weekday, start and end."))
@@ -230,8 +238,12 @@ class BaseSlotFormSet(forms.BaseFormSet):
         ]
 
 
-SlotFormSet = forms.formset_factory(
-    SlotRowForm, formset=BaseSlotFormSet, extra=3, max_num=28, absolute_max=40
+# ``formset_factory`` subclasses the ``formset`` class it is given (see LanguageFormSet).
+SlotFormSet = cast(
+    type[BaseSlotFormSet],
+    forms.formset_factory(
+        SlotRowForm, formset=BaseSlotFormSet, extra=3, max_num=28, absolute_max=40
+    ),
 )
 
 

@@ -646,7 +646,7 @@ def volunteer_approve(
     volunteer.approved_at = timezone.now()
     volunteer.approved_by = actor if actor is not None and actor.is_authenticated else None
     _set_status(actor=actor, volunteer=volunteer, new=Status.APPROVED, action="approve")
-    if volunteer.user_id:
+    if volunteer.user is not None:
         membership_grant(
             actor=actor, user=volunteer.user, center=volunteer.center, role=Role.VOLUNTEER
         )
@@ -811,7 +811,8 @@ def volunteer_update(*, actor: User | None, volunteer: Volunteer, **fields: Any)
         setattr(volunteer, name, value)
     volunteer.full_clean()
     volunteer.save()
-    if volunteer.user_id and {"first_name", "last_name", "email"} & set(changed):
+    # ``user`` is only loaded when a copied field changed (no query otherwise).
+    if {"first_name", "last_name", "email"} & set(changed) and volunteer.user is not None:
         user = volunteer.user
         user.first_name, user.last_name, user.email = (
             volunteer.first_name,

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from core.models import Center, Language, Place, Role
 from core.phone import format_phone_national
 from core.selectors import center_list
-from core.web import paginate, query_without_page, role_required
+from core.web import AuthenticatedHttpRequest, paginate, query_without_page, role_required
 from volunteers import selectors, services
 from volunteers.forms import (
     AbsenceForm,
@@ -71,15 +71,15 @@ def _apply_errors(form: Any, exc: ValidationError, extra: dict[str, list[str]]) 
             extra.setdefault(field, []).extend(msgs)
 
 
-def _coordinated(request: HttpRequest) -> QuerySet[Volunteer]:
+def _coordinated(request: AuthenticatedHttpRequest) -> QuerySet[Volunteer]:
     return Volunteer.objects.for_user(request.user, roles=[Role.COORDINATOR])
 
 
-def _coordinated_volunteer(request: HttpRequest, pk: int) -> Volunteer:
+def _coordinated_volunteer(request: AuthenticatedHttpRequest, pk: int) -> Volunteer:
     return get_object_or_404(_coordinated(request).select_related("center", "home_place"), pk=pk)
 
 
-def _own_volunteer(request: HttpRequest) -> Volunteer:
+def _own_volunteer(request: AuthenticatedHttpRequest) -> Volunteer:
     volunteer = selectors.volunteer_of_user(user=request.user)
     if volunteer is None:
         raise Http404(_("You are not registered as a volunteer."))
@@ -205,7 +205,7 @@ STATUS_FILTERS = Volunteer.Status.choices
 
 
 @role_required(Role.COORDINATOR)
-def volunteer_list(request: HttpRequest) -> HttpResponse:
+def volunteer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Searchable, filterable list of the center's volunteers."""
     search = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
@@ -267,7 +267,7 @@ def _missing_choices() -> list[tuple[str, str]]:
 
 
 @role_required(Role.COORDINATOR)
-def volunteer_create(request: HttpRequest) -> HttpResponse:
+def volunteer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     centers = center_list(user=request.user, roles=[Role.COORDINATOR])
     chooser = CenterChoiceForm(request.POST or request.GET or None, centers=centers)
     center = chooser.cleaned_data["center"] if chooser.is_valid() else None
@@ -305,7 +305,7 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     volunteer = selectors.volunteer_detail(volunteer=_coordinated_volunteer(request, pk))
     services.volunteer_viewed(actor=request.user, volunteer=volunteer)
     return render(
@@ -320,7 +320,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     volunteer = _coordinated_volunteer(request, pk)
     form = CoordinatorVolunteerForm(
         request.POST if request.method == "POST" else None,
@@ -350,7 +350,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _languages_page(
-    request: HttpRequest, volunteer: Volunteer, *, back_url: str, title: str
+    request: AuthenticatedHttpRequest, volunteer: Volunteer, *, back_url: str, title: str
 ) -> HttpResponse:
     extra: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -380,7 +380,7 @@ def _languages_page(
 
 
 def _availability_page(
-    request: HttpRequest, volunteer: Volunteer, *, back_url: str, title: str
+    request: AuthenticatedHttpRequest, volunteer: Volunteer, *, back_url: str, title: str
 ) -> HttpResponse:
     extra: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -410,7 +410,7 @@ def _availability_page(
 
 
 def _absences_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     volunteer: Volunteer,
     *,
     back_url: str,
@@ -434,7 +434,7 @@ def _absences_page(
 
 
 @login_required
-def volunteer_languages(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_languages(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     volunteer = _coordinated_volunteer(request, pk)
     return _languages_page(
         request,
@@ -445,7 +445,7 @@ def volunteer_languages(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def volunteer_availability(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_availability(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     volunteer = _coordinated_volunteer(request, pk)
     return _availability_page(
         request,
@@ -456,7 +456,7 @@ def volunteer_availability(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def volunteer_absences(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_absences(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     volunteer = _coordinated_volunteer(request, pk)
     return _absences_page(
         request,
@@ -468,7 +468,9 @@ def volunteer_absences(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def volunteer_absence_delete(request: HttpRequest, pk: int, absence: int) -> HttpResponse:
+def volunteer_absence_delete(
+    request: AuthenticatedHttpRequest, pk: int, absence: int
+) -> HttpResponse:
     volunteer = _coordinated_volunteer(request, pk)
     entry = get_object_or_404(volunteer.absences.select_related("volunteer"), pk=absence)
     services.absence_remove(actor=request.user, absence=entry)
@@ -487,7 +489,7 @@ TRANSITION_SERVICES: dict[str, Callable[..., Volunteer]] = {
 
 @login_required
 @require_POST
-def volunteer_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def volunteer_transition(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Status actions of the detail page (approve, activate, pause, resume, mark left)."""
     volunteer = _coordinated_volunteer(request, pk)
     service = TRANSITION_SERVICES.get(action)
@@ -513,7 +515,7 @@ def volunteer_transition(request: HttpRequest, pk: int, action: str) -> HttpResp
 
 @login_required
 @require_POST
-def volunteer_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     volunteer = _coordinated_volunteer(request, pk)
     if volunteer.status == Volunteer.Status.REGISTERED:
         services.volunteer_send_confirmation(volunteer=volunteer, actor=request.user)
@@ -522,7 +524,7 @@ def volunteer_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _paperwork_form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     *,
     form_class: type,
@@ -551,7 +553,7 @@ def _paperwork_form_page(
 
 
 @login_required
-def volunteer_certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_certificate_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _paperwork_form_page(
         request,
         pk,
@@ -562,7 +564,7 @@ def volunteer_certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def volunteer_pledge_add(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_pledge_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _paperwork_form_page(
         request,
         pk,
@@ -573,7 +575,7 @@ def volunteer_pledge_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def volunteer_training_add(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_training_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _paperwork_form_page(
         request,
         pk,
@@ -583,7 +585,7 @@ def volunteer_training_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-PAPERWORK_MODELS = {
+PAPERWORK_MODELS: dict[str, type[PoliceCertificate | PledgeSignature | Training]] = {
     "certificate": PoliceCertificate,
     "pledge": PledgeSignature,
     "training": Training,
@@ -593,22 +595,24 @@ PAPERWORK_MODELS = {
 @login_required
 @require_POST
 def volunteer_paperwork_delete(
-    request: HttpRequest, pk: int, kind: str, entry: int
+    request: AuthenticatedHttpRequest, pk: int, kind: str, entry: int
 ) -> HttpResponse:
     volunteer = _coordinated_volunteer(request, pk)
     model = PAPERWORK_MODELS.get(kind)
     if model is None:
         raise Http404
-    item = get_object_or_404(
-        model.objects.select_related("volunteer"), volunteer=volunteer, pk=entry
+    # Annotated, so get_object_or_404 keeps the union instead of joining it to ``Model``.
+    entries: QuerySet[PoliceCertificate | PledgeSignature | Training] = (
+        model.objects.select_related("volunteer")
     )
+    item = get_object_or_404(entries, volunteer=volunteer, pk=entry)
     services.paperwork_delete(actor=request.user, entry=item)
     messages.success(request, _("Entry removed."))
     return redirect("volunteer-detail", pk=pk)
 
 
 @login_required
-def volunteer_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Confirm, then anonymise the volunteer's personal data (statistics survive)."""
     volunteer = _coordinated_volunteer(request, pk)
     if request.method == "POST":
@@ -619,7 +623,7 @@ def volunteer_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def volunteer_export(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     volunteer = _coordinated_volunteer(request, pk)
     return _json_download(services.volunteer_export(actor=request.user, volunteer=volunteer), pk)
 
@@ -634,7 +638,7 @@ def _json_download(data: dict[str, Any], pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def approval_queue(request: HttpRequest) -> HttpResponse:
+def approval_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     queue = selectors.approval_queue(user=request.user)
     return render(
         request,
@@ -644,7 +648,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def paperwork_overview(request: HttpRequest) -> HttpResponse:
+def paperwork_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     code = request.GET.get("missing", "")
     code = code if code in selectors.PAPERWORK_CODES else ""
     rows = [
@@ -668,7 +672,7 @@ def paperwork_overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_overview(request: HttpRequest) -> HttpResponse:
+def my_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The volunteer's own page: status (also while pending), data and links to edit."""
     volunteer = _own_volunteer(request)
     volunteer = selectors.volunteer_detail(volunteer=volunteer)
@@ -680,7 +684,7 @@ def my_overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_contact(request: HttpRequest) -> HttpResponse:
+def my_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     volunteer = _own_volunteer(request)
     form = ContactForm(
         request.POST if request.method == "POST" else None,
@@ -705,7 +709,7 @@ def my_contact(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_languages(request: HttpRequest) -> HttpResponse:
+def my_languages(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _languages_page(
         request,
         _own_volunteer(request),
@@ -715,7 +719,7 @@ def my_languages(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_availability(request: HttpRequest) -> HttpResponse:
+def my_availability(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _availability_page(
         request,
         _own_volunteer(request),
@@ -725,7 +729,7 @@ def my_availability(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_absences(request: HttpRequest) -> HttpResponse:
+def my_absences(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _absences_page(
         request,
         _own_volunteer(request),
@@ -736,7 +740,7 @@ def my_absences(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_absence_delete(request: HttpRequest, absence: int) -> HttpResponse:
+def my_absence_delete(request: AuthenticatedHttpRequest, absence: int) -> HttpResponse:
     volunteer = _own_volunteer(request)
     entry = get_object_or_404(volunteer.absences.select_related("volunteer"), pk=absence)
     services.absence_remove(actor=request.user, absence=entry)
@@ -746,7 +750,7 @@ def my_absence_delete(request: HttpRequest, absence: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_pause(request: HttpRequest) -> HttpResponse:
+def my_pause(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _my_transition(
         request, services.volunteer_pause, _("You are paused. Welcome back any time.")
     )
@@ -754,14 +758,14 @@ def my_pause(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_resume(request: HttpRequest) -> HttpResponse:
+def my_resume(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _my_transition(
         request, services.volunteer_resume, _("Welcome back! You are active again.")
     )
 
 
 def _my_transition(
-    request: HttpRequest, service: Callable[..., Volunteer], success: str
+    request: AuthenticatedHttpRequest, service: Callable[..., Volunteer], success: str
 ) -> HttpResponse:
     volunteer = _own_volunteer(request)
     try:
@@ -775,7 +779,7 @@ def _my_transition(
 
 
 @login_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everything stored about the volunteer, readable (and downloadable as JSON)."""
     volunteer = _own_volunteer(request)
     if request.GET.get("format") == "json":

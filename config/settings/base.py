@@ -6,6 +6,8 @@ the variables themselves are parsed in :mod:`config.env`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
@@ -164,7 +166,7 @@ THROTTLE_USER = env_str("THROTTLE_USER", "600/minute")
 #: taken from ``X-Forwarded-For`` only that many hops deep (0: the direct peer address).
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

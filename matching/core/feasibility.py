@@ -20,7 +20,7 @@ conflict exactly when those half-open intervals overlap.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -295,7 +295,9 @@ class IntervalIndex:
         run_end = np.maximum.accumulate(owner * stride + end[order]) if len(owner) else owner.copy()
         return cls(owner=owner, key=key, run_end=run_end, stride=stride)
 
-    def _last(self, q_owner: IntArray, bound: IntArray, side: str) -> tuple[BoolArray, IntArray]:
+    def _last(
+        self, q_owner: IntArray, bound: IntArray, side: Literal["left", "right"]
+    ) -> tuple[BoolArray, IntArray]:
         pos = np.searchsorted(self.key, q_owner * self.stride + bound, side=side) - 1
         hit = pos >= 0
         safe = np.where(hit, pos, 0)
