@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres lint messages bench setup clean
+.PHONY: run test test-sqlite test-postgres lint mypy messages bench setup clean
 
 # What mypy checks (settings in pyproject.toml: [tool.mypy], [tool.django-stubs]).
 MYPY_PATHS := config core volunteers sprachpool networks matching api bench scripts
@@ -29,7 +29,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 	$(PY) -m ruff check .
-	$(PY) -m mypy $(MYPY_PATHS)
+	$(MAKE) -s mypy
 	$(PY) -m pytest
 	$(PY) scripts/with_postgres.py -- $(PY) -m pytest
 
@@ -42,6 +42,9 @@ test-postgres: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(MAKE) -s mypy
+
+mypy: $(STAMP)
 	$(PY) -m mypy $(MYPY_PATHS)
 
 ## make messages: refresh and compile the translations (needs GNU gettext)
