@@ -288,3 +288,20 @@ def test_pool_list_takes_a_fixed_number_of_queries(
         response = coordinator.get(reverse("interpreter-list"))
 
     assert len(response.context["rows"]) == 11
+
+
+def test_pool_list_separates_working_languages_without_a_dangling_comma(tenant):
+    from django.test import Client
+
+    from tests.sprachpool.factories import InterpreterProfileFactory
+    from tests.volunteers.factories import LanguageSkillFactory
+
+    profile = InterpreterProfileFactory(volunteer__center=tenant.center)
+    LanguageSkillFactory(volunteer=profile.volunteer, language_id="ar", level="native")
+    LanguageSkillFactory(volunteer=profile.volunteer, language_id="de", level="C1")
+    client = Client()
+    client.force_login(tenant.users["coordinator"])
+    html = client.get("/pool/interpreters/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    cell = html.split(profile.volunteer.display_name, 1)[1].split("</td>", 2)[1]
+    assert "Arabic (Modern Standard) (native speaker)" in cell
+    assert "speaker)," not in cell and "German" not in cell
