@@ -403,13 +403,17 @@ class SponsorshipListApi(APIView):
         wanted = request.query_params.get("status", "").strip()
         if wanted and wanted not in [*Sponsorship.Status.values, "open"]:
             raise ValidationError({"status": [_("Unknown status.")]})
-        sponsorships = selectors.sponsorship_list(
-            user=request.user,
-            network=_network_param(request),
-            status=wanted,
-            quiet=bool(_bool_param(request, "quiet")),
-            search=_search(request),
-        ).prefetch_related("check_ins", "household__languages", "pate__languages")
+        sponsorships = (
+            selectors.sponsorship_list(
+                user=request.user,
+                network=_network_param(request),
+                status=wanted,
+                quiet=bool(_bool_param(request, "quiet")),
+                search=_search(request),
+            )
+            .select_related("household__town")
+            .prefetch_related("check_ins", "household__languages", "pate__languages")
+        )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(sponsorships, request, view=self)
         return paginator.get_paginated_response(SponsorshipOutputSerializer(page, many=True).data)

@@ -311,3 +311,21 @@ def test_household_create_refuses_personal_data_and_unknown_language(api_as, own
     assert good.status_code == 201
     assert good.json()["languages"] == ["ar"] and good.json()["needs"] == ["work"]
     assert Household.objects.count() == before + 1
+
+
+def test_sponsorship_list_queries_do_not_grow_with_the_page(api_as, own):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.networks.factories import SponsorshipFactory
+
+    client = api_as("coordinator")
+    CheckInFactory(sponsorship=own.sponsorship)
+    client.get("/api/v1/sponsorships/")  # warm the per-user membership cache
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/api/v1/sponsorships/").json()["count"] == 1
+    for _ in range(5):
+        CheckInFactory(sponsorship=SponsorshipFactory(network=own.network))
+    with CaptureQueriesContext(connection) as six:
+        assert client.get("/api/v1/sponsorships/").json()["count"] == 6
+    assert len(six.captured_queries) == len(one.captured_queries)
