@@ -28,6 +28,7 @@ from sprachpool import selectors, services
 from sprachpool.models import MAX_EXCLUDED_CLIENTS, MAX_TRAVEL_KM, InterpreterProfile
 from volunteers import selectors as volunteer_selectors
 from volunteers.models import Volunteer, WeeklySlot
+from volunteers.services import volunteer_viewed
 
 #: Fields only a coordinator may change; an interpreter sending them gets 403.
 COORDINATOR_ONLY_FIELDS = (
@@ -292,6 +293,7 @@ class InterpreterDetailApi(APIView):
     @extend_schema(responses=InterpreterOutputSerializer)
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         profile = get_object_or_404(selectors.interpreter_list(user=request.user), pk=pk)
+        volunteer_viewed(actor=request.user, volunteer=profile.volunteer)
         return Response(_output([profile], user=request.user, many=False))
 
     @extend_schema(request=InputSerializer, responses=InterpreterOutputSerializer)

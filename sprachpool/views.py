@@ -23,6 +23,7 @@ from sprachpool.forms import InterpreterProfileForm, OwnProfileForm, language_fo
 from sprachpool.models import InterpreterProfile
 from volunteers import selectors as volunteer_selectors
 from volunteers.models import WeeklySlot
+from volunteers.services import volunteer_viewed
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -157,6 +158,7 @@ def _coordinated(request: AuthenticatedHttpRequest, pk: int) -> InterpreterProfi
 @role_required(Role.COORDINATOR)
 def interpreter_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     profile = _coordinated(request, pk)
+    volunteer_viewed(actor=request.user, volunteer=profile.volunteer)
     context = _profile_context(profile)
     problems = (
         {} if profile.is_active else services.activation_problems(volunteer=profile.volunteer)

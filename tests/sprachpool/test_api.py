@@ -387,3 +387,13 @@ def test_gender_can_be_cleared_with_null(api_as, colleague) -> None:
     assert response.json()["gender"] is None
     colleague.refresh_from_db()
     assert colleague.gender == ""
+
+
+def test_reading_an_interpreter_through_the_api_is_audited(api_as, tenant):
+    from core.models import AuditEvent
+    from tests.sprachpool.factories import InterpreterProfileFactory
+
+    profile = InterpreterProfileFactory(volunteer__center=tenant.center)
+    response = api_as("coordinator").get(f"/api/v1/interpreters/{profile.pk}/")
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(action="view", object_id=str(profile.volunteer_id)).exists()

@@ -305,3 +305,18 @@ def test_pool_list_separates_working_languages_without_a_dangling_comma(tenant):
     cell = html.split(profile.volunteer.display_name, 1)[1].split("</td>", 2)[1]
     assert "Arabic (Modern Standard) (native speaker)" in cell
     assert "speaker)," not in cell and "German" not in cell
+
+
+def test_opening_an_interpreter_profile_is_audited(tenant):
+    from django.test import Client
+
+    from core.models import AuditEvent
+    from tests.sprachpool.factories import InterpreterProfileFactory
+
+    profile = InterpreterProfileFactory(volunteer__center=tenant.center)
+    client = Client()
+    client.force_login(tenant.users["coordinator"])
+    assert client.get(f"/pool/interpreters/{profile.pk}/").status_code == 200
+    event = AuditEvent.objects.get(action="view", object_id=str(profile.volunteer_id))
+    assert event.actor == tenant.users["coordinator"]
+    assert event.object_type == "volunteers.volunteer"
