@@ -163,11 +163,13 @@ class VolunteerRegisterApi(APIView):
     throttle_scope = "register"
 
     class InputSerializer(serializers.Serializer):
+        # Only the shape is checked here. Formats and lengths (names at most 100 characters,
+        # e-mail, phone) are checked by the service, which reports every problem at once.
         center = serializers.CharField(max_length=60, help_text="Id or slug of the center.")
-        first_name = serializers.CharField(max_length=100)
-        last_name = serializers.CharField(max_length=100)
-        email = serializers.EmailField(max_length=254)
-        phone = serializers.CharField(max_length=40)
+        first_name = serializers.CharField(help_text="At most 100 characters.")
+        last_name = serializers.CharField(help_text="At most 100 characters.")
+        email = serializers.CharField(help_text="An e-mail address; confirmed by a link.")
+        phone = serializers.CharField(help_text="German or international, e.g. 0151 23456789.")
         place = serializers.IntegerField(required=False, allow_null=True, min_value=1)
         postcode = serializers.CharField(max_length=5, required=False, allow_blank=True)
         languages = LanguageSkillSerializer(many=True)

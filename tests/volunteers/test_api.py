@@ -84,6 +84,21 @@ def test_registration_with_an_outdated_privacy_version_stores_nothing(tenant, to
     assert not Volunteer.objects.filter(email="olena@example.org").exists()
 
 
+def test_registration_reports_every_bad_field_at_once(tenant, town):
+    bad = payload(
+        tenant,
+        email="not-an-address",
+        phone="12",
+        first_name="x" * 100_000,
+        privacy_consent=False,
+        languages=[{"language": "xx", "level": "B2"}],
+    )
+    response = APIClient().post(REGISTER, bad, format="json")
+    assert response.status_code == 400
+    assert {"email", "phone", "first_name", "privacy_consent", "languages"} <= set(response.json())
+    assert not Volunteer.objects.exists()
+
+
 def test_registration_accepts_the_center_id(tenant, town):
     response = APIClient().post(
         REGISTER, payload(tenant, center=str(tenant.center.pk)), format="json"
