@@ -50,10 +50,6 @@ class Need(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class NetworkQuerySet(CenterScopedQuerySet):
-    pass
-
-
 class Network(models.Model):
     """A Patennetzwerk in a town or district, led by network leads, with Paten as members."""
 
@@ -88,7 +84,7 @@ class Network(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = NetworkQuerySet.as_manager()
+    objects = CenterScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sponsorship network")
@@ -186,10 +182,6 @@ class NetworkMember(models.Model):
             raise ValidationError({"volunteer": _("The volunteer belongs to another center.")})
 
 
-class HouseholdQuerySet(CenterScopedQuerySet):
-    pass
-
-
 class Household(models.Model):
     """A newcomer household, known only by a pseudonymous reference."""
 
@@ -228,7 +220,7 @@ class Household(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = HouseholdQuerySet.as_manager()
+    objects = CenterScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("household")

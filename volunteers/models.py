@@ -34,10 +34,6 @@ class Interest(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class VolunteerQuerySet(CenterScopedQuerySet):
-    pass
-
-
 class Volunteer(models.Model):
     """A person who volunteers with a center, in any role (Pate, Sprachmittler, …)."""
 
@@ -112,7 +108,7 @@ class Volunteer(models.Model):
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
-    objects = VolunteerQuerySet.as_manager()
+    objects = CenterScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("volunteer")

@@ -349,63 +349,87 @@ def volunteer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _languages_page(
-    request: AuthenticatedHttpRequest, volunteer: Volunteer, *, back_url: str, title: str
+def _set_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    formset_class: Any,
+    prefix: str,
+    initial: Callable[[], list[dict[str, Any]]],
+    save: Callable[[Any], object],
+    error_key: str,
+    saved_message: str,
+    template: str,
+    context_name: str,
+    back_url: str,
+    title: str,
 ) -> HttpResponse:
-    extra: dict[str, list[str]] = {}
+    """A page that replaces one of the volunteer's sets (languages, weekly times) at once.
+
+    :param initial: the current rows, read only when the page is shown (not on POST).
+    :param save: called with the valid formset; raises ValidationError keyed ``error_key``.
+    """
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        formset = LanguageFormSet(request.POST, prefix="lang")
+        formset = formset_class(request.POST, prefix=prefix)
         if formset.is_valid():
             try:
-                services.volunteer_languages_set(
-                    actor=request.user, volunteer=volunteer, languages=formset.pairs()
-                )
+                save(formset)
             except ValidationError as exc:
-                extra = exc.message_dict
+                errors = exc.message_dict
             else:
-                messages.success(request, _("Languages saved."))
+                messages.success(request, saved_message)
                 return redirect(back_url)
     else:
-        formset = LanguageFormSet(prefix="lang", initial=language_initial(volunteer))
+        formset = formset_class(prefix=prefix, initial=initial())
     return render(
         request,
-        "volunteers/languages_form.html",
+        template,
         {
-            "languages": formset,
-            "errors": extra.get("languages", []),
+            context_name: formset,
+            "errors": errors.get(error_key, []),
             "title": title,
             "back_url": back_url,
         },
     )
 
 
+def _languages_page(
+    request: AuthenticatedHttpRequest, volunteer: Volunteer, *, back_url: str, title: str
+) -> HttpResponse:
+    return _set_page(
+        request,
+        formset_class=LanguageFormSet,
+        prefix="lang",
+        initial=lambda: language_initial(volunteer),
+        save=lambda formset: services.volunteer_languages_set(
+            actor=request.user, volunteer=volunteer, languages=formset.pairs()
+        ),
+        error_key="languages",
+        saved_message=_("Languages saved."),
+        template="volunteers/languages_form.html",
+        context_name="languages",
+        back_url=back_url,
+        title=title,
+    )
+
+
 def _availability_page(
     request: AuthenticatedHttpRequest, volunteer: Volunteer, *, back_url: str, title: str
 ) -> HttpResponse:
-    extra: dict[str, list[str]] = {}
-    if request.method == "POST":
-        formset = SlotFormSet(request.POST, prefix="slot")
-        if formset.is_valid():
-            try:
-                services.volunteer_weekly_slots_set(
-                    actor=request.user, volunteer=volunteer, slots=formset.slots()
-                )
-            except ValidationError as exc:
-                extra = exc.message_dict
-            else:
-                messages.success(request, _("Availability saved."))
-                return redirect(back_url)
-    else:
-        formset = SlotFormSet(prefix="slot", initial=slot_initial(volunteer))
-    return render(
+    return _set_page(
         request,
-        "volunteers/availability_form.html",
-        {
-            "slots": formset,
-            "errors": extra.get("availability", []),
-            "title": title,
-            "back_url": back_url,
-        },
+        formset_class=SlotFormSet,
+        prefix="slot",
+        initial=lambda: slot_initial(volunteer),
+        save=lambda formset: services.volunteer_weekly_slots_set(
+            actor=request.user, volunteer=volunteer, slots=formset.slots()
+        ),
+        error_key="availability",
+        saved_message=_("Availability saved."),
+        template="volunteers/availability_form.html",
+        context_name="slots",
+        back_url=back_url,
+        title=title,
     )
 
 
