@@ -17,6 +17,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,9 @@ from bench.checker import check_result
 from bench.generate import COUNTIES, adversarial, generate
 from bench.reference import exact, greedy
 from matching.core import parse_instance, solve
+from matching.core.costs import DEFAULT_WEIGHTS
+from matching.core.problem import build_problem
+from matching.core.solve import assign
 
 COUNTY_NAMES = list(COUNTIES)
 
@@ -49,6 +53,10 @@ class Row:
     not_below_greedy: int = 0
     travel_vs_opt: list[float] = field(default_factory=list)
     engine_s: list[float] = field(default_factory=list)
+    prepare_s: list[float] = field(default_factory=list)
+    assign_s: list[float] = field(default_factory=list)
+    rounds_s: list[float] = field(default_factory=list)
+    rounds_vs_opt: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
     lsa_s: list[float] = field(default_factory=list)
     milp_s: list[float] = field(default_factory=list)
@@ -68,17 +76,34 @@ def dense_lsa_seconds(n: int, m: int, repeat: int = 3) -> float:
     return best
 
 
-def measure(row: Row, doc: dict[str, Any], *, with_milp: bool, lsa_s: float) -> None:
-    """Solve one instance, check it, compare it and add its figures to ``row``."""
-    instance = parse_instance(doc)
-    times = []
-    result = None
-    for _ in range(3):
+def best_seconds(run: Callable[[], object], repeat: int = 3) -> float:
+    """Best wall time of ``repeat`` calls (garbage collected before each)."""
+    best = float("inf")
+    for _ in range(repeat):
         gc.collect()
         started = time.perf_counter()
-        result = solve(instance)
-        times.append(time.perf_counter() - started)
-    assert result is not None
+        run()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def measure(row: Row, doc: dict[str, Any], *, with_milp: bool, lsa_s: float) -> None:
+    """Solve one instance, check it, compare it and add its figures to ``row``.
+
+    Besides the whole ``solve`` it times its stages on the same instance: *prepare*
+    (compile, candidate pairs, costs), *assign* (rounds, local search, baseline floor) and
+    the assignment rounds alone (``assign(improve=False)``), whose filled weight shows
+    what the local search adds.
+    """
+    instance = parse_instance(doc)
+    result = solve(instance)
+    times = [best_seconds(lambda: solve(instance))]
+    problem = build_problem(instance, DEFAULT_WEIGHTS)
+    row.prepare_s.append(best_seconds(lambda: build_problem(instance, DEFAULT_WEIGHTS)))
+    row.assign_s.append(best_seconds(lambda: assign(problem)))
+    row.rounds_s.append(best_seconds(lambda: assign(problem, improve=False)))
+    rounds_only = assign(problem, improve=False)
+    rounds_weight = int(problem.compiled.r_weight[rounds_only >= 0].sum())
     tracemalloc.start()
     solve(instance)
     _, peak = tracemalloc.get_traced_memory()
@@ -98,6 +123,7 @@ def measure(row: Row, doc: dict[str, Any], *, with_milp: bool, lsa_s: float) -> 
         ref = exact(doc)
         row.milp_s.append(ref.seconds)
         row.vs_opt.append(result.filled_weight / max(ref.weight, 1) if ref.weight else 1.0)
+        row.rounds_vs_opt.append(rounds_weight / max(ref.weight, 1) if ref.weight else 1.0)
         if ref.travel_km > 0:
             row.travel_vs_opt.append(result.travel_km / ref.travel_km)
     if problems:
@@ -133,6 +159,28 @@ def print_table(rows: list[Row]) -> None:
             f"{r.not_below_greedy}/{r.runs} | {travel} | "
             f"{statistics.fmean(r.engine_s):.3f} / {max(r.engine_s):.3f} | "
             f"{max(r.peak_mb):.1f} | {statistics.fmean(r.lsa_s):.4f} | {ratio:.2f}x | {milp} |"
+        )
+
+
+def _x(seconds: list[float], lsa: list[float]) -> str:
+    """Average seconds and the average ratio to the dense LSA call."""
+    ratio = statistics.fmean(t / max(d, 1e-9) for t, d in zip(seconds, lsa, strict=True))
+    return f"{statistics.fmean(seconds):.4f} ({ratio:.1f}x)"
+
+
+def print_stages(rows: list[Row]) -> None:
+    """Print where the engine time goes, each stage also as a multiple of one dense LSA."""
+    head = (
+        "| instances | dense LSA s | engine s (x LSA) | prepare s (x LSA) | assign s (x LSA) | "
+        "rounds only s (x LSA) | rounds only: weight % of optimum avg / min |"
+    )
+    print(head)
+    print("|" + "---|" * (head.count("|") - 1))
+    for r in rows:
+        print(
+            f"| {r.name} | {statistics.fmean(r.lsa_s):.4f} | {_x(r.engine_s, r.lsa_s)} | "
+            f"{_x(r.prepare_s, r.lsa_s)} | {_x(r.assign_s, r.lsa_s)} | "
+            f"{_x(r.rounds_s, r.lsa_s)} | {_pct(r.rounds_vs_opt)} |"
         )
 
 
@@ -205,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(row)
 
     print_table(rows)
+    print()
+    print_stages(rows)
     return 0 if all(r.feasible == r.runs for r in rows) else 1
 
 

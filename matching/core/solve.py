@@ -25,9 +25,11 @@ How the engine stays free of double bookings while reaching (close to) the optim
    interval scheduling* problem exactly (dynamic programming over its own and the open
    requests) and keeps it when the total gain rises; then it tries ejection moves (an open
    request takes the place of conflicting ones, which move to another free interpreter),
-   then exact joint re-plans of two interpreters around an open request, then
-   perturbations. Every move keeps the schedule conflict-free and strictly increases the
-   gain, so the search terminates; work budgets are counted in steps, not seconds.
+   then exact joint re-plans of two interpreters around an open request (and, where that
+   finds nothing, of the open request's whole neighbourhood when it is three or four
+   interpreters: a small contested language), then perturbations. Every move keeps the
+   schedule conflict-free and strictly increases the gain, so the search terminates; work
+   budgets are counted in steps, not seconds.
 5. **Travel polish and final check.** Assigned requests move to a cheaper free candidate
    where one exists (weight unchanged), and a last independent pass over the result drops
    anything that would violate a hard constraint (it never fires; tests and the benchmark
@@ -35,7 +37,9 @@ How the engine stays free of double bookings while reaching (close to) the optim
 6. **Baseline floor.** A first-come-first-served greedy (:func:`greedy`, the coordinators'
    way) runs on the same candidate pairs; if it beats the engine by the objective (weight,
    then secondary cost), its result (improved by the same local search) is returned. So the
-   engine is never below that baseline, by construction.
+   engine is never below that baseline, by construction. When the first round already
+   solved every request's component exactly, its result is optimal and steps 4 and 6 are
+   skipped.
 
 Everything is ordered by request and interpreter id, so the result is deterministic.
 """
@@ -67,8 +71,13 @@ from matching.core.result import Assignment, Result, Unfilled
 _EPS = 1e-6
 _MAX_PASSES = 12
 _MAX_EJECT = 4
-#: A two-interpreter re-plan gives up (deterministically) beyond this many DP states.
-_PAIR_STATES = 4_000
+#: A joint re-plan of a few interpreters gives up (deterministically) beyond this many DP
+#: states; groups of up to _GROUP_SIZE interpreters (all candidates of an open request) are
+#: re-planned together, larger neighbourhoods pairwise.
+_GROUP_STATES = 4_000
+_GROUP_SIZE = 4
+#: ... and a group re-plan also gives up beyond this many states summed over its sweep.
+_GROUP_WORK = 5_000
 #: Components up to this many matrix cells use a dense linear_sum_assignment; larger ones
 #: with fewer than _SPARSE_DENSITY of the cells filled use sparse LAPJV (same optimum).
 _DENSE_CELLS = 250_000
@@ -366,52 +375,55 @@ class _LocalSearch:
             self.assign(r, e)
         return True
 
-    # -- move (a2): exact joint re-optimisation of two interpreters
-    def reschedule_pair(self, a: int, b: int) -> bool:
-        """Re-plan interpreters ``a`` and ``b`` together, exactly, with the open requests.
+    # -- move (a2): exact joint re-optimisation of a few interpreters
+    def reschedule_group(self, group: tuple[int, ...], work_limit: int | None = None) -> bool:
+        """Re-plan the interpreters of ``group`` together, exactly, with the open requests.
 
-        The requests on either of them and the open requests (in scope) that either can
-        take are swept by start time; a dynamic programme over the states (occupied until,
-        on a; occupied until, on b) keeps the best gain per state. An end at or before the
+        The requests on any of them and the open requests (in scope) that any can take are
+        swept by start time; a dynamic programme over the states (occupied until, per
+        interpreter of the group) keeps the best gain per state. An end at or before the
         current start is stored as "free", since every later request starts no earlier,
-        which keeps the state count small. Applied only when the total gain rises.
+        which keeps the state count small. Gives up (deterministically) beyond
+        ``_GROUP_STATES`` states or ``work_limit`` states summed over the sweep; applied only
+        when the total gain rises.
         """
-        own = [*self.sched.get(a, ()), *self.sched.get(b, ())]
+        k = len(group)
+        own = [r for i in group for r in self.sched.get(i, ())]
         current = sum(self.gain[self.chosen[r]] for r in own)
-        cands: dict[int, list[int]] = {}
-        for r in own:
-            cands[r] = [-1, -1]
-        for i, side in ((a, 0), (b, 1)):
-            for k in range(self.i_ptr[i], self.i_ptr[i + 1]):
-                e = self.i_pairs[k]
+        cands: dict[int, list[int]] = {r: [-1] * k for r in own}
+        for side, i in enumerate(group):
+            for at in range(self.i_ptr[i], self.i_ptr[i + 1]):
+                e = self.i_pairs[at]
                 r = self.pr[e]
                 if r in cands or (self.chosen[r] < 0 and self.in_scope[r]):
-                    cands.setdefault(r, [-1, -1])[side] = e
+                    cands.setdefault(r, [-1] * k)[side] = e
         if len(cands) < 2:
             return False
         items = sorted(cands, key=lambda r: (self.start[r], self.endx[r], r))
         self.work += len(items)
-        # state (busy until on a, busy until on b) -> (gain, history as a linked tuple)
-        states: dict[tuple[int, int], tuple[float, tuple[Any, ...] | None]] = {(0, 0): (0.0, None)}
+        work_done = 0
+        # state (occupied until, per interpreter) -> (gain, history as a linked tuple)
+        free: tuple[int, ...] = (0,) * k
+        states: dict[tuple[int, ...], tuple[float, tuple[Any, ...] | None]] = {free: (0.0, None)}
         for r in items:
             s, x = self.start[r], self.endx[r]
-            ea_pair, eb_pair = cands[r]
-            nxt: dict[tuple[int, int], tuple[float, tuple[Any, ...] | None]] = {}
-            for (ua, ub), (v, hist) in states.items():
-                fa, fb = ua <= s, ub <= s
-                ka, kb = 0 if fa else ua, 0 if fb else ub
-                options = [((ka, kb), v, hist)]
-                if fa and ea_pair >= 0:
-                    options.append(((x, kb), v + self.gain[ea_pair], (r, ea_pair, hist)))
-                if fb and eb_pair >= 0:
-                    options.append(((ka, x), v + self.gain[eb_pair], (r, eb_pair, hist)))
+            takers = [(side, e) for side, e in enumerate(cands[r]) if e >= 0]
+            nxt: dict[tuple[int, ...], tuple[float, tuple[Any, ...] | None]] = {}
+            for busy, (v, hist) in states.items():
+                base = tuple(0 if until <= s else until for until in busy)
+                options = [(base, v, hist)]
+                for side, e in takers:
+                    if busy[side] <= s:
+                        key = (*base[:side], x, *base[side + 1 :])
+                        options.append((key, v + self.gain[e], (r, e, hist)))
                 for key, value, h in options:
                     old = nxt.get(key)
                     if old is None or value > old[0] + _EPS:
                         nxt[key] = (value, h)
             states = nxt
             self.work += len(states)
-            if len(states) > _PAIR_STATES:
+            work_done += len(states)
+            if len(states) > _GROUP_STATES or (work_limit is not None and work_done > work_limit):
                 return False
         best_value, best_hist = max(states.values(), key=lambda vh: vh[0])
         if best_value <= current + _EPS:
@@ -424,7 +436,7 @@ class _LocalSearch:
         return True
 
     def pair_pass(self) -> bool:
-        """Try :meth:`reschedule_pair` on interpreter pairs that share an open request's
+        """Try :meth:`reschedule_group` on interpreter pairs that share an open request's
         neighbourhood: a candidate of an open request and a candidate of one of its
         requests."""
         improved = False
@@ -438,7 +450,26 @@ class _LocalSearch:
                         if j != i:
                             pairs.add((min(i, j), max(i, j)))
         for a, b in sorted(pairs):
-            improved |= self.reschedule_pair(a, b)
+            improved |= self.reschedule_group((a, b))
+        return improved
+
+    def group_pass(self) -> bool:
+        """Try :meth:`reschedule_group` on an open request's whole neighbourhood (its
+        candidates and the candidates of the requests in its way) where that is three to
+        ``_GROUP_SIZE`` interpreters: a small, contested language, re-planned as a whole."""
+        improved = False
+        groups: set[tuple[int, ...]] = set()
+        for r in self.open_requests():
+            near: set[int] = set()
+            for e in range(self.r_ptr[r], self.r_ptr[r + 1]):
+                i = self.pi[e]
+                near.add(i)
+                for q in self.clashes(r, i):
+                    near.update(self.pi[f] for f in range(self.r_ptr[q], self.r_ptr[q + 1]))
+            if 3 <= len(near) <= _GROUP_SIZE:
+                groups.add(tuple(sorted(near)))
+        for group in sorted(groups):
+            improved |= self.reschedule_group(group, work_limit=_GROUP_WORK)
         return improved
 
     # -- move (b): an open request ejects conflicting ones, which move elsewhere
@@ -582,7 +613,7 @@ class _LocalSearch:
     def run(self, kick_work: int) -> list[int]:
         self.descend()
         for _ in range(_MAX_PASSES):
-            if not self.pair_pass():
+            if not (self.pair_pass() or self.group_pass()):
                 break
             self.descend()
         if kick_work:
@@ -638,6 +669,9 @@ def _drop_conflicts(p: Problem, chosen: IntArray) -> IntArray:
     who = p.pairs.interpreter[chosen[assigned]]
     s = p.compiled.r_start[assigned]
     order = np.lexsort((assigned, s, who))
+    same_owner = who[order][1:] == who[order][:-1]
+    if not np.any(same_owner & (s[order][1:] < p.endx[assigned[order]][:-1])):
+        return chosen  # no two neighbours in an interpreter's timeline overlap
     last_owner, last_end = -1, 0
     for k in order.tolist():
         r, i = int(assigned[k]), int(who[k])
@@ -690,18 +724,25 @@ def _better(p: Problem, a: IntArray, b: IntArray) -> bool:
     return ca < cb - _EPS * (1.0 + abs(cb))
 
 
-def assign(p: Problem) -> IntArray:
+def assign(p: Problem, *, improve: bool = True) -> IntArray:
     """Return, per request (sorted by id), the chosen pair index or -1.
 
     Rounds of assignment and the local search give the engine's answer; the
     first-come-first-served :func:`greedy` gives the baseline. The result is the better of
     the two by the contract's objective (the baseline improved by the same local search),
-    so it is never below the baseline by construction.
+    so it is never below the baseline by construction. When the first round solved every
+    request's component exactly, its result is optimal and returned as it is.
+
+    :param improve: ``False`` stops after the assignment rounds (no local search, no
+        baseline floor); the benchmark uses it to show what each stage is worth.
     """
     n = p.compiled.n_requests
     chosen = np.full(n, -1, dtype=np.int64)
     if len(p.pairs.request):
         exact = _rounds(p, chosen)
+        has_candidates = p.r_ptr[1:] > p.r_ptr[:-1]
+        if not improve or np.all(exact | ~has_candidates):
+            return _drop_conflicts(p, chosen)  # (when all exact: optimal, nothing beats it)
         chosen = _local_search(p, chosen, ~exact)
         baseline = greedy(p)
         if _better(p, baseline, chosen):
@@ -727,29 +768,37 @@ def solve(instance: Instance, *, weights: Weights | None = None, explain: bool =
     c = p.compiled
     busy_now = Occupancy(p, chosen) if explain else None
     reasons = reasons_for(p, np.flatnonzero(chosen < 0))
-    by_position: dict[int, Assignment | Unfilled] = {}
-    weight = 0
-    for r in range(c.n_requests):
-        position = int(c.request_order[r])
-        e = int(chosen[r])
-        if e >= 0:
-            weight += int(c.r_weight[r])
-            by_position[position] = Assignment(
-                request=c.request_ids[r],
-                interpreter=c.interpreter_ids[int(p.pairs.interpreter[e])],
-                travel_km=float(p.pairs.travel_km[e]),
-                why=explain_assignment(p, w, chosen, r, busy_now) if busy_now is not None else None,
+    assignments: list[Assignment] = []
+    unfilled: list[Unfilled] = []
+    in_document_order = np.argsort(c.request_order)
+    picked = chosen[in_document_order]
+    filled = picked >= 0
+    who = np.full(len(picked), -1, dtype=np.int64)
+    who[filled] = p.pairs.interpreter[picked[filled]]
+    km = np.zeros(len(picked))
+    km[filled] = p.pairs.travel_km[picked[filled]]
+    rows = zip(in_document_order.tolist(), who.tolist(), km.tolist(), strict=True)
+    for r, i, travel_km in rows:
+        if i >= 0:
+            assignments.append(
+                Assignment(
+                    request=c.request_ids[r],
+                    interpreter=c.interpreter_ids[i],
+                    travel_km=travel_km,
+                    why=explain_assignment(p, w, chosen, r, busy_now) if busy_now else None,
+                )
             )
         else:
-            by_position[position] = Unfilled(
-                request=c.request_ids[r],
-                reasons=reasons[r],
-                hints=hints_for(p, r, busy_now) if busy_now is not None else None,
+            unfilled.append(
+                Unfilled(
+                    request=c.request_ids[r],
+                    reasons=reasons[r],
+                    hints=hints_for(p, r, busy_now) if busy_now else None,
+                )
             )
-    items = [by_position[k] for k in range(c.n_requests)]
     return Result(
-        assignments=tuple(a for a in items if isinstance(a, Assignment)),
-        unfilled=tuple(u for u in items if isinstance(u, Unfilled)),
-        filled_weight=weight,
+        assignments=tuple(assignments),
+        unfilled=tuple(unfilled),
+        filled_weight=int(c.r_weight[chosen >= 0].sum()),
         solve_seconds=time.perf_counter() - started,
     )

@@ -82,16 +82,19 @@ def test_baseline_is_returned_when_the_engine_falls_short(
     assert why_a["runner_up"]["code"] == "taken"
 
 
-def test_rounds_alone_fall_short_on_the_chain(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
+def test_rounds_alone_fall_short_on_the_chain() -> None:
+    from matching.core.costs import DEFAULT_WEIGHTS
+    from matching.core.problem import build_problem
+    from matching.core.solve import assign
 
-    engine = sys.modules["matching.core.solve"]
-    monkeypatch.setattr(engine, "_local_search", lambda p, chosen, scope: chosen)
-    monkeypatch.setattr(engine, "greedy", lambda p: np.full(p.compiled.n_requests, -1))
+    p = build_problem(parse_instance(_chain_instance()), DEFAULT_WEIGHTS)
+    weight = p.compiled.r_weight
 
-    result = solve(parse_instance(_chain_instance())).to_json()
+    rounds_only = assign(p, improve=False)
+    improved = assign(p)
 
-    assert result["stats"]["filled_weight"] == 6
+    assert int(weight[rounds_only >= 0].sum()) == 6
+    assert int(weight[improved >= 0].sum()) == 8
 
 
 def test_core_greedy_is_the_reference_baseline() -> None:
@@ -124,3 +127,27 @@ def test_never_below_first_come_first_served(doc: dict[str, Any]) -> None:
 
     assert check_result(doc, result) == []
     assert result["stats"]["filled_weight"] >= reference_greedy(doc).weight
+
+
+def test_a_first_round_solved_exactly_everywhere_is_returned_as_it_is(
+    solved: Solved, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    engine = sys.modules["matching.core.solve"]
+
+    def must_not_run(*args: object) -> None:
+        raise AssertionError("an optimal first round needs no local search and no baseline")
+
+    monkeypatch.setattr(engine, "_local_search", must_not_run)
+    monkeypatch.setattr(engine, "greedy", must_not_run)
+    # two overlapping requests, two interpreters: one component whose slots are cliques
+    doc = document(
+        [interpreter("i-x", gender="m", home=X_HOME), interpreter("i-y", gender="f")],
+        [request("r-a", "11:00", "12:00"), request("r-b", "11:30", "12:30")],
+    )
+
+    result = solved(doc)
+
+    assert result["stats"]["filled"] == 2
+    assert sorted(a["interpreter"] for a in result["assignments"]) == ["i-x", "i-y"]

@@ -67,5 +67,34 @@ def test_adversarial_scarce_language_is_valid_and_near_the_optimum(seed: int) ->
     result = solve(parse_instance(doc)).to_json()
 
     assert check_result(doc, result) == []
+    assert result["stats"]["filled_weight"] == exact(doc).weight
+
+
+@pytest.mark.parametrize("seed", range(50))
+def test_benchmark_small_adversarial_instances_reach_the_exact_optimum(seed: int) -> None:
+    # the benchmark's "adversarial, small" family: 8-27 requests x 2-4 interpreters
+    doc = adversarial(seed=seed, n_requests=8 + seed % 20, n_interpreters=2 + seed % 3)
+
+    result = solve(parse_instance(doc)).to_json()
+
+    assert check_result(doc, result) == []
+    assert result["stats"]["filled_weight"] == exact(doc).weight
+
+
+def test_four_contested_interpreters_are_replanned_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    engine = sys.modules["matching.core.solve"]
+    # every open request here has one or two candidates, but filling one more means moving
+    # requests between all four interpreters: pairwise re-plans cannot, a joint one can
+    doc = adversarial(seed=11, n_requests=19, n_interpreters=4)
     optimum = exact(doc).weight
-    assert result["stats"]["filled_weight"] >= 0.9 * optimum
+
+    together = solve(parse_instance(doc)).filled_weight
+    monkeypatch.setattr(engine, "_GROUP_SIZE", 2)
+    pairwise = solve(parse_instance(doc)).filled_weight
+
+    assert together == optimum
+    assert pairwise < optimum
