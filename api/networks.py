@@ -465,6 +465,7 @@ class SponsorshipDetailApi(APIView):
     @extend_schema(responses=SponsorshipOutputSerializer)
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         sponsorship = get_object_or_404(_sponsorship_queryset(request), pk=pk)
+        services.sponsorship_viewed(actor=request.user, sponsorship=sponsorship)
         return Response(SponsorshipOutputSerializer(sponsorship).data)
 
     @extend_schema(request=InputSerializer, responses=SponsorshipOutputSerializer)

@@ -304,6 +304,20 @@ def household_update(
 # --- sponsorships ---------------------------------------------------------------------
 
 
+def sponsorship_viewed(*, actor: User | None, sponsorship: Sponsorship) -> None:
+    """Record that someone opened a sponsorship (the Pate's name, check-in notes).
+
+    The Pate opening their own sponsorship is not recorded, like a volunteer's own record.
+    """
+    if actor is not None and actor.is_authenticated and sponsorship.pate.user_id != actor.pk:
+        audit_log(
+            actor=actor,
+            action=AuditEvent.Action.VIEW,
+            obj=sponsorship,
+            center=sponsorship.network.center_id,
+        )
+
+
 @transaction.atomic
 def sponsorship_create(
     *, actor: User | None, network: Network, household: Household, pate: Volunteer

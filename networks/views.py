@@ -518,6 +518,7 @@ def _render_detail(
 @role_required(*NETWORK_ROLES)
 def sponsorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sponsorship = get_object_or_404(selectors.sponsorship_list(user=request.user), pk=pk)
+    services.sponsorship_viewed(actor=request.user, sponsorship=sponsorship)
     return _render_detail(request, sponsorship)
 
 

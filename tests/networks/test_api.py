@@ -332,3 +332,19 @@ def test_sponsorship_list_queries_do_not_grow_with_the_page(api_as, own):
     with CaptureQueriesContext(connection) as six:
         assert client.get("/api/v1/sponsorships/").json()["count"] == 6
     assert len(six.captured_queries) == len(one.captured_queries)
+
+
+def test_reading_a_sponsorship_is_recorded_as_viewed(api_as, tenant, own):
+    from core.models import AuditEvent
+
+    client = api_as("coordinator")
+
+    response = client.get(reverse("api-sponsorship-detail", args=[own.sponsorship.pk]))
+
+    assert response.status_code == 200
+    viewed = AuditEvent.objects.filter(
+        action=AuditEvent.Action.VIEW, object_type="networks.sponsorship"
+    )
+    assert [(e.actor, e.object_id) for e in viewed] == [
+        (tenant.users["coordinator"], str(own.sponsorship.pk))
+    ]

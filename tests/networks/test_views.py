@@ -269,3 +269,19 @@ def test_garbage_in_forms_is_a_form_error_and_stores_nothing(tenant, own, name, 
         Household.objects.count(),
         Sponsorship.objects.count(),
     )
+
+
+def test_opening_a_sponsorship_is_recorded_as_viewed(tenant, own):
+    from core.models import AuditEvent
+
+    lead = tenant.users["network_lead"]
+
+    response = client_for(lead).get(reverse("sponsorship-detail", args=[own.sponsorship.pk]))
+
+    assert response.status_code == 200
+    viewed = AuditEvent.objects.filter(
+        action=AuditEvent.Action.VIEW,
+        object_type="networks.sponsorship",
+        object_id=str(own.sponsorship.pk),
+    )
+    assert [(e.actor, e.center_id) for e in viewed] == [(lead, tenant.center.pk)]
