@@ -19,10 +19,11 @@ $(STAMP): pyproject.toml | $(PY)
 
 setup: $(STAMP)
 
-## make run: set up, migrate, seed the demo, serve on 127.0.0.1:8000 with a task worker
+## make run: set up, migrate, seed the demo and the schedules, serve on 127.0.0.1:8000 with a task worker
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py setup_periodic_tasks
 	$(PY) scripts/run_dev.py
 
 ## make test: the whole suite on SQLite, then on a throwaway PostgreSQL

@@ -1,6 +1,6 @@
 """State changes of the volunteer registry: registration with double opt-in, the status
-workflow, contact data, languages, availability, absences, paperwork, export and
-anonymisation.
+workflow, contact data, languages, availability, absences, paperwork, export,
+anonymisation and the retention clean-up (:func:`volunteer_retention_apply`).
 
 Every function validates first and stores nothing on bad input (a Django
 ``ValidationError`` with field names), runs in one transaction and writes the
@@ -19,10 +19,13 @@ in right away and sees its own record and the pending state; it gets the
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import logging
 import secrets
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -31,6 +34,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -57,10 +62,19 @@ from volunteers.privacy import BASIC_COURSE_TITLE, PLEDGE_VERSION, PRIVACY_NOTIC
 
 Status = Volunteer.Status
 
+logger = logging.getLogger(__name__)
+
 #: Salt of the signed e-mail confirmation links.
 CONFIRM_SALT = "volunteers.confirm-email"
 #: How long an e-mail confirmation link works.
 CONFIRM_MAX_AGE = dt.timedelta(days=7)
+#: A registration still unconfirmed (status ``registered``) after this long is anonymised by
+#: the retention clean-up: its confirmation link died after :data:`CONFIRM_MAX_AGE`, so the
+#: data serves no purpose any more. The same for every center.
+UNCONFIRMED_REGISTRATION_MAX_AGE = dt.timedelta(days=30)
+#: Domain of the placeholder address an anonymised volunteer gets
+#: (``anonymised-<pk>@anonymised.invalid``); it is how an anonymised record is recognised.
+ANONYMISED_EMAIL_DOMAIN = "anonymised.invalid"
 #: Upper bounds that keep a single request small.
 MAX_LANGUAGES = 20
 MAX_SLOTS = 28
@@ -1043,6 +1057,26 @@ def volunteer_export(*, actor: User | None, volunteer: Volunteer) -> dict[str, A
     return data
 
 
+def anonymised_email(pk: int) -> str:
+    """The placeholder e-mail address of the anonymised volunteer ``pk``."""
+    return f"anonymised-{pk}@{ANONYMISED_EMAIL_DOMAIN}"
+
+
+def anonymised_q() -> Q:
+    """Volunteers already anonymised: their address is exactly :func:`anonymised_email`.
+
+    Matching the whole address (with the record's own id), not just the domain, keeps a
+    person who registers with some ``…@anonymised.invalid`` address inside the clean-up.
+    """
+    placeholder = Concat(
+        Value("anonymised-"),
+        Cast("pk", output_field=CharField()),
+        Value(f"@{ANONYMISED_EMAIL_DOMAIN}"),
+        output_field=CharField(),
+    )
+    return Q(email=placeholder)
+
+
 @transaction.atomic
 def volunteer_anonymise(*, actor: User | None, volunteer: Volunteer) -> Volunteer:
     """Erase the person and keep what statistics need.
@@ -1051,13 +1085,14 @@ def volunteer_anonymise(*, actor: User | None, volunteer: Volunteer) -> Voluntee
     absences, consents and paperwork are removed; the login is made unusable and
     loses its memberships; the status becomes ``left``. Kept: center, town,
     languages with levels, interests and the dates of the workflow, so counts
-    per language, town and year still add up.
+    per language, town and year still add up. The record is recognisable afterwards by
+    its placeholder address (:func:`anonymised_q`).
     """
     volunteer = _locked(volunteer)
     old_status = volunteer.status
     volunteer.first_name = _("Anonymised")
     volunteer.last_name = f"#{volunteer.pk}"
-    volunteer.email = f"anonymised-{volunteer.pk}@anonymised.invalid"
+    volunteer.email = anonymised_email(volunteer.pk)
     volunteer.phone = ""
     volunteer.postcode = ""
     volunteer.home_lat = volunteer.home_place.lat if volunteer.home_place else None
@@ -1102,3 +1137,134 @@ def _anonymised(*, actor: User | None, volunteer: Volunteer, old_status: str) ->
         detail={"anonymised": True, "from": old_status},
     )
     return volunteer
+
+
+# --------------------------------------------------------------------------- retention
+
+
+@dataclass(frozen=True)
+class RetentionReport:
+    """What one run of :func:`volunteer_retention_apply` anonymised, per reason."""
+
+    #: Volunteers who left longer ago than their center's retention period.
+    left: int = 0
+    #: Registrations never confirmed, older than :data:`UNCONFIRMED_REGISTRATION_MAX_AGE`.
+    unconfirmed: int = 0
+    #: Records that failed validation and stayed as they were (logged by id, tried again
+    #: on the next run).
+    failed: int = 0
+
+    @property
+    def anonymised(self) -> int:
+        """All records anonymised in this run."""
+        return self.left + self.unconfirmed
+
+
+def months_before(moment: dt.datetime, months: int) -> dt.datetime:
+    """The same wall-clock time ``months`` calendar months earlier, in the local time zone.
+
+    Calendar months, not a fixed number of days: 24 months before 15 March 2026 is
+    15 March 2024. A day the target month lacks is clamped to its last day (one month
+    before 31 March is 28 or 29 February), so the result is never later than the
+    calendar answer would allow. No ``dateutil`` needed.
+    """
+    local = timezone.localtime(moment)
+    index = local.year * 12 + (local.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day)
+
+
+def _retention_left_due(*, center: Center, before: dt.datetime) -> QuerySet[Volunteer]:
+    """Volunteers of ``center`` who left before ``before`` and are not anonymised yet.
+
+    The leaving date is ``left_at``; older records without it fall back to
+    ``status_changed_at`` and, lacking both, to the last change (``updated_at``), so no
+    record that left stays forever.
+    """
+    return (
+        Volunteer.objects.filter(center=center, status=Status.LEFT)
+        .alias(left_since=Coalesce("left_at", "status_changed_at", "updated_at"))
+        .filter(left_since__lt=before)
+        .exclude(anonymised_q())
+    )
+
+
+def _retention_unconfirmed_due(*, before: dt.datetime) -> QuerySet[Volunteer]:
+    """Registrations never confirmed nor approved, created before ``before``."""
+    return Volunteer.objects.filter(
+        status=Status.REGISTERED,
+        email_confirmed_at__isnull=True,
+        approved_at__isnull=True,
+        created_at__lt=before,
+    ).exclude(anonymised_q())
+
+
+def _retention_anonymise(
+    *, due: QuerySet[Volunteer], pk: int
+) -> Literal["anonymised", "skipped", "failed"]:
+    """Anonymise volunteer ``pk`` if it is still due, in its own transaction.
+
+    The rule is checked again on the locked row: a record confirmed, anonymised or
+    deleted since the list was read is skipped, so concurrent runs never anonymise twice.
+    """
+    try:
+        with transaction.atomic():
+            volunteer = due.select_for_update().filter(pk=pk).first()
+            if volunteer is None:
+                return "skipped"
+            volunteer_anonymise(actor=None, volunteer=volunteer)
+    except ValidationError:
+        logger.exception("Retention clean-up: volunteer %s could not be anonymised.", pk)
+        return "failed"
+    return "anonymised"
+
+
+def volunteer_retention_apply(*, now: dt.datetime | None = None) -> RetentionReport:
+    """Anonymise personal data whose retention period is over (DSGVO), as the system.
+
+    Two rules, each record through :func:`volunteer_anonymise` (so each is audited,
+    actor ``None``):
+
+    - status ``left`` and left (``left_at``, else ``status_changed_at``, else the last
+      change) more than the center's ``retention_months`` calendar months ago (see
+      :func:`months_before`);
+    - status ``registered`` (e-mail never confirmed, never approved) and created more
+      than :data:`UNCONFIRMED_REGISTRATION_MAX_AGE` ago.
+
+    Records already anonymised are skipped, so a second run changes nothing. Every
+    record is anonymised in its own transaction: an interrupted run keeps what it did
+    and the next run continues.
+
+    :param now: the reference time; defaults to the current time.
+    :return: the counts per rule.
+    """
+    now = now or timezone.now()
+    counts = {"left": 0, "unconfirmed": 0, "failed": 0}
+    batches: list[tuple[Literal["left", "unconfirmed"], QuerySet[Volunteer]]] = [
+        (
+            "left",
+            _retention_left_due(center=center, before=months_before(now, center.retention_months)),
+        )
+        for center in Center.objects.order_by("pk")
+    ]
+    batches.append(
+        ("unconfirmed", _retention_unconfirmed_due(before=now - UNCONFIRMED_REGISTRATION_MAX_AGE))
+    )
+    for reason, due in batches:
+        for pk in list(due.order_by("pk").values_list("pk", flat=True)):
+            outcome = _retention_anonymise(due=due, pk=pk)
+            if outcome == "anonymised":
+                counts[reason] += 1
+            elif outcome == "failed":
+                counts["failed"] += 1
+    report = RetentionReport(**counts)
+    if report.anonymised or report.failed:
+        logger.info(
+            "Retention clean-up: %d left, %d unconfirmed anonymised, %d failed.",
+            report.left,
+            report.unconfirmed,
+            report.failed,
+        )
+    return report
