@@ -307,3 +307,19 @@ class ApproveForm(forms.Form):
     met_in_person = forms.BooleanField(
         label=_("I have met this person and confirm their details."), required=False
     )
+
+
+class WithdrawConsentForm(forms.Form):
+    """The volunteer confirms that they withdraw their consent and want their data erased."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I withdraw my consent and want my data erased. I know that this cannot be undone."
+        ),
+        required=True,
+        error_messages={
+            "required": _(
+                "Please tick the box to confirm. Without it, nothing is withdrawn or erased."
+            )
+        },
+    )

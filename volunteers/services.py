@@ -1,6 +1,8 @@
 """State changes of the volunteer registry: registration with double opt-in, the status
 workflow, contact data, languages, availability, absences, paperwork, export,
-anonymisation and the retention clean-up (:func:`volunteer_retention_apply`).
+anonymisation, the volunteer's own withdrawal of consent with erasure
+(:func:`volunteer_withdraw_consent`) and the retention clean-up
+(:func:`volunteer_retention_apply`).
 
 Every function validates first and stores nothing on bad input (a Django
 ``ValidationError`` with field names), runs in one transaction and writes the
@@ -1077,16 +1079,40 @@ def anonymised_q() -> Q:
     return Q(email=placeholder)
 
 
+def login_kept_on_anonymisation(volunteer: Volunteer) -> bool:
+    """Whether the volunteer's login stays usable when :func:`volunteer_anonymise` runs:
+    it belongs to staff or has a role beyond being this center's volunteer (e.g. a
+    coordinator who also volunteers). Such a login only loses its volunteer role."""
+    user = volunteer.user
+    if user is None:
+        return False
+    return (
+        user.is_staff
+        or user.is_superuser
+        or Membership.objects.filter(user_id=user.pk)
+        .exclude(center_id=volunteer.center_id, role=Role.VOLUNTEER)
+        .exists()
+    )
+
+
+def is_anonymised(volunteer: Volunteer) -> bool:
+    """Whether the record was anonymised (it carries its :func:`anonymised_email`)."""
+    return volunteer.email == anonymised_email(volunteer.pk)
+
+
 @transaction.atomic
 def volunteer_anonymise(*, actor: User | None, volunteer: Volunteer) -> Volunteer:
     """Erase the person and keep what statistics need.
 
     Name, e-mail, phone, postcode, exact home coordinates, notes, availability,
-    absences, consents and paperwork are removed; the login is made unusable and
-    loses its memberships; the status becomes ``left``. Kept: center, town,
+    absences, consents still in force and paperwork are removed; the login is made
+    unusable and loses its memberships; the status becomes ``left``. Kept: center, town,
     languages with levels, interests and the dates of the workflow, so counts
-    per language, town and year still add up. The record is recognisable afterwards by
-    its placeholder address (:func:`anonymised_q`).
+    per language, town and year still add up. Withdrawn consents are kept as well
+    (kind, version, given and withdrawn time: no personal data once the record is
+    anonymous), as the proof that consent existed and was withdrawn
+    (:func:`volunteer_withdraw_consent`). The record is recognisable afterwards by
+    its placeholder address (:func:`anonymised_q`, :func:`is_anonymised`).
     """
     volunteer = _locked(volunteer)
     old_status = volunteer.status
@@ -1103,23 +1129,24 @@ def volunteer_anonymise(*, actor: User | None, volunteer: Volunteer) -> Voluntee
         volunteer.status_changed_at = timezone.now()
         volunteer.left_at = volunteer.status_changed_at
     user = volunteer.user
+    keep_login = login_kept_on_anonymisation(volunteer)
     volunteer.user = None
     volunteer.full_clean()
     volunteer.save()
     for related in (
-        volunteer.weekly_slots,
-        volunteer.absences,
-        volunteer.consents,
-        volunteer.police_certificates,
-        volunteer.pledges,
-        volunteer.trainings,
+        volunteer.weekly_slots.all(),
+        volunteer.absences.all(),
+        volunteer.consents.filter(withdrawn_at__isnull=True),
+        volunteer.police_certificates.all(),
+        volunteer.pledges.all(),
+        volunteer.trainings.all(),
     ):
-        related.all().delete()
+        related.delete()
     if user is not None:
         volunteer.user = user  # for the membership lookup only
         _revoke_membership(actor=actor, volunteer=volunteer)
         volunteer.user = None
-        if user.is_staff or user.is_superuser or user.memberships.exists():
+        if keep_login:
             return _anonymised(actor=actor, volunteer=volunteer, old_status=old_status)
         user.username = f"anonymised-{volunteer.pk}-{secrets.token_hex(4)}"
         user.first_name = user.last_name = user.email = ""
@@ -1137,6 +1164,54 @@ def _anonymised(*, actor: User | None, volunteer: Volunteer, old_status: str) ->
         detail={"anonymised": True, "from": old_status},
     )
     return volunteer
+
+
+@transaction.atomic
+def volunteer_withdraw_consent(*, actor: User, volunteer: Volunteer) -> Volunteer:
+    """The volunteer withdraws their consent (DSGVO Art. 7(3)) and has their data erased.
+
+    In one transaction: every consent of the volunteer not yet withdrawn gets
+    ``withdrawn_at`` (now); an ``update`` audit entry on the volunteer names the
+    consents by id, kind and version (no personal values); then the record is erased
+    through :func:`volunteer_anonymise`, which closes the login of a person who has no
+    other role and writes its own ``delete`` entry.
+
+    The consent rows are not deleted: :func:`volunteer_anonymise` keeps withdrawn
+    consents, so kind, version, given and withdrawn time remain as the record that
+    consent existed and was withdrawn. Attached to an anonymous record they are no
+    personal data any more.
+
+    Not repeatable: a record already anonymised is refused (nothing is written, not
+    even an audit entry), since there is neither consent nor data left to remove.
+
+    :param actor: who asks; on the web page the volunteer themselves.
+    :return: the anonymised volunteer.
+    :raises ValidationError: (non-field, code ``anonymised``) the record is already
+        anonymised.
+    """
+    volunteer = _locked(volunteer)
+    if is_anonymised(volunteer):
+        raise ValidationError(
+            _("Your consent was already withdrawn and your data erased."), code="anonymised"
+        )
+    now = timezone.now()
+    consents = list(volunteer.consents.filter(withdrawn_at__isnull=True).order_by("pk"))
+    for consent in consents:
+        consent.withdrawn_at = now
+        consent.full_clean()
+        consent.save(update_fields=["withdrawn_at"])
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=volunteer,
+        detail={
+            "fields": ["consents.withdrawn_at"],
+            "consents": [c.pk for c in consents],
+            "kinds": sorted({c.kind for c in consents}),
+            "versions": sorted({c.version for c in consents}),
+        },
+    )
+    return volunteer_anonymise(actor=actor, volunteer=volunteer)
 
 
 # --------------------------------------------------------------------------- retention

@@ -68,4 +68,7 @@ urlpatterns = [
     path("my/pause/", views.my_pause, name="my-pause"),
     path("my/resume/", views.my_resume, name="my-resume"),
     path("my/data/", views.my_data, name="my-data"),
+    path("my/withdraw/", views.my_withdraw, name="my-withdraw"),
+    # Public: shown after the volunteer withdrew their consent and was logged out.
+    path("withdrawn/", views.withdrawn, name="volunteer-withdrawn"),
 ]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -40,6 +41,7 @@ from volunteers.forms import (
     RegistrationForm,
     SlotFormSet,
     TrainingForm,
+    WithdrawConsentForm,
     language_initial,
     slot_initial,
 )
@@ -815,3 +817,41 @@ def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
         "volunteers/my_data.html",
         {**_person_context(selectors.volunteer_detail(volunteer=volunteer)), "data": data},
     )
+
+
+@login_required
+def my_withdraw(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Withdraw the privacy consent and erase one's own data (DSGVO Art. 7(3), Art. 17).
+
+    GET explains what happens; POST with the ticked confirmation withdraws, anonymises,
+    logs out and sends the person to the public :func:`withdrawn` page. Without the
+    tick: 400 with the field error, nothing changed.
+    """
+    volunteer = _own_volunteer(request)
+    form = WithdrawConsentForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.volunteer_withdraw_consent(actor=request.user, volunteer=volunteer)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                logout(request)
+                return redirect("volunteer-withdrawn")
+        status = 400
+    return render(
+        request,
+        "volunteers/my_withdraw.html",
+        {
+            "form": form,
+            "volunteer": volunteer,
+            "keeps_login": services.login_kept_on_anonymisation(volunteer),
+        },
+        status=status,
+    )
+
+
+def withdrawn(request: HttpRequest) -> HttpResponse:
+    """Public confirmation after a volunteer withdrew their consent (they are logged out)."""
+    return render(request, "volunteers/withdrawn.html")

@@ -179,8 +179,9 @@ def test_registered_login_sees_only_its_own_pending_record(tenant, town):
 
 @pytest.fixture
 def own(tenant):
+    # A fixed last name: a random one (e.g. "Kraus") could match the searches below.
     volunteer = VolunteerFactory(
-        center=tenant.center, user=tenant.users["volunteer"], first_name="Vera"
+        center=tenant.center, user=tenant.users["volunteer"], first_name="Vera", last_name="Lind"
     )
     LanguageSkillFactory(volunteer=volunteer, language_id="ar", level="native")
     WeeklySlotFactory(volunteer=volunteer)
