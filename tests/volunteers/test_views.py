@@ -128,6 +128,22 @@ def test_bad_registration_form_shows_the_error_and_stores_nothing(tenant, town, 
     assert not User.objects.filter(username="samira").exists()
 
 
+def test_registration_errors_are_tied_to_their_inputs_for_screen_readers(tenant, town):
+    import re
+
+    data = form_data(tenant, email="kein-at", first_name="")
+
+    html = client_for().post(register_url(tenant), data).content.decode()
+
+    described = {
+        ref for refs in re.findall(r'aria-describedby="([^"]*)"', html) for ref in refs.split()
+    }
+    error_lists = set(re.findall(r'<ul class="errorlist" id="([^"]+)"', html))
+    assert error_lists >= {"id_email_error", "id_first_name_error"}
+    assert error_lists <= described
+    assert described <= set(re.findall(r'\bid="([^"]+)"', html))
+
+
 def test_registration_form_is_throttled(tenant, town, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
