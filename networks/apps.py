@@ -19,6 +19,12 @@ class NetworksConfig(AppConfig):
         NavItem("sponsorship-list", _("Sponsorships"), NETWORK_ROLES, order=41),
     ]
 
+    def ready(self) -> None:
+        """Take a volunteer out of every network when they are anonymised."""
+        from volunteers.signals import volunteer_anonymised
+
+        volunteer_anonymised.connect(_erase_pate, dispatch_uid="networks.erase-pate")
+
     def home_cards(self, user: Any) -> list[HomeCard]:
         """Newcomers waiting for a Pate and sponsorships that have gone quiet."""
         from django.urls import reverse
@@ -46,3 +52,9 @@ class NetworksConfig(AppConfig):
                 order=31,
             ),
         ]
+
+
+def _erase_pate(sender: Any, *, volunteer: Any, actor: Any, **kwargs: Any) -> None:
+    from networks.services import network_pate_erase
+
+    network_pate_erase(actor=actor, volunteer=volunteer)

@@ -208,6 +208,23 @@ def network_member_remove(*, actor: User | None, member: NetworkMember) -> Netwo
     return member
 
 
+def network_pate_erase(*, actor: User | None, volunteer: Volunteer) -> None:
+    """Take an anonymised volunteer out of every network.
+
+    Receiver of :data:`volunteers.signals.volunteer_anonymised` (connected in
+    :class:`networks.apps.NetworksConfig`), inside the anonymising transaction. Open
+    sponsorships end with the reason "Pate stopped", so their households wait for a new
+    Pate again from today; memberships become inactive. Ended sponsorships stay, for the
+    network's history and statistics, pointing at the anonymous record.
+    """
+    for sponsorship in Sponsorship.objects.open().filter(pate=volunteer).order_by("pk"):
+        sponsorship_end(
+            actor=actor, sponsorship=sponsorship, reason=Sponsorship.EndReason.PATE_WITHDREW
+        )
+    for member in NetworkMember.objects.filter(volunteer=volunteer, active=True).order_by("pk"):
+        network_member_remove(actor=actor, member=member)
+
+
 # --- households -----------------------------------------------------------------------
 
 

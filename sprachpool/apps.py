@@ -18,6 +18,12 @@ class SprachpoolConfig(AppConfig):
         NavItem("interpreter-me", _("My interpreting"), ("volunteer",), order=32),
     ]
 
+    def ready(self) -> None:
+        """Erase the profile's personal settings when its volunteer is anonymised."""
+        from volunteers.signals import volunteer_anonymised
+
+        volunteer_anonymised.connect(_erase_profile, dispatch_uid="sprachpool.erase-profile")
+
     def home_cards(self, user: Any) -> list[HomeCard]:
         """Active interpreters and the languages the pool is short of."""
         from django.urls import reverse
@@ -39,3 +45,9 @@ class SprachpoolConfig(AppConfig):
                 order=21,
             ),
         ]
+
+
+def _erase_profile(sender: Any, *, volunteer: Any, actor: Any, **kwargs: Any) -> None:
+    from sprachpool.services import interpreter_profile_erase
+
+    interpreter_profile_erase(actor=actor, volunteer=volunteer)

@@ -304,3 +304,33 @@ def interpreter_profile_deactivate(
     profile.save(update_fields=["is_active", "updated_at"])
     _audit_transition(actor=actor, profile=profile)
     return profile
+
+
+def interpreter_profile_erase(*, actor: User | None, volunteer: Volunteer) -> None:
+    """Erase the personal settings of an anonymised volunteer's interpreter profile.
+
+    Receiver of :data:`volunteers.signals.volunteer_anonymised` (connected in
+    :class:`sprachpool.apps.SprachpoolConfig`), inside the anonymising transaction. The
+    profile leaves the pool; gender, excluded clients and declined settings are removed.
+    Kind, qualification, ways of working, radius and allowance tier stay for the pool's
+    statistics, like the anonymous record's languages and town.
+    """
+    profile = InterpreterProfile.objects.filter(volunteer=volunteer).first()
+    if profile is None:
+        return
+    profile.is_active = False
+    profile.gender = ""
+    profile.excluded_clients = []
+    profile.declined_topics = []
+    profile.full_clean()
+    profile.save()
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=profile,
+        center=volunteer.center_id,
+        detail={
+            "fields": ["is_active", "gender", "excluded_clients", "declined_topics"],
+            "erased": True,
+        },
+    )

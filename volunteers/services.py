@@ -61,6 +61,7 @@ from volunteers.models import (
     WeeklySlot,
 )
 from volunteers.privacy import BASIC_COURSE_TITLE, PLEDGE_VERSION, PRIVACY_NOTICE_VERSION
+from volunteers.signals import volunteer_anonymised
 
 Status = Volunteer.Status
 
@@ -1105,7 +1106,9 @@ def volunteer_anonymise(*, actor: User | None, volunteer: Volunteer) -> Voluntee
     """Erase the person and keep what statistics need.
 
     Name, e-mail, phone, postcode, exact home coordinates, notes, availability,
-    absences, consents still in force and paperwork are removed; the login is made
+    absences, consents still in force and paperwork are removed (and, through the
+    :data:`~volunteers.signals.volunteer_anonymised` signal, what other apps keep about
+    the person, e.g. the interpreter profile's personal settings); the login is made
     unusable and loses its memberships; the status becomes ``left``. Kept: center, town,
     languages with levels, interests and the dates of the workflow, so counts
     per language, town and year still add up. Withdrawn consents are kept as well
@@ -1142,6 +1145,7 @@ def volunteer_anonymise(*, actor: User | None, volunteer: Volunteer) -> Voluntee
         volunteer.trainings.all(),
     ):
         related.delete()
+    volunteer_anonymised.send(sender=Volunteer, volunteer=volunteer, actor=actor)
     if user is not None:
         volunteer.user = user  # for the membership lookup only
         _revoke_membership(actor=actor, volunteer=volunteer)

@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.models import AuditEvent, Membership, Role
 from networks import services
-from networks.models import CheckIn, Household, Network, NetworkLead, Sponsorship
+from networks.models import CheckIn, Household, Network, NetworkLead, NetworkMember, Sponsorship
 from tests.factories import MembershipFactory, UserFactory
 from tests.networks.factories import (
     HouseholdFactory,
@@ -441,3 +441,24 @@ def test_ended_sponsorship_gets_no_check_in(tenant):
     services.sponsorship_end(actor=None, sponsorship=sponsorship, reason="other")
     with pytest.raises(ValidationError):
         services.check_in_add(actor=None, sponsorship=sponsorship, date=D(2025, 4, 1))
+
+
+def test_anonymising_a_pate_ends_open_sponsorships_and_memberships(tenant):
+    from volunteers.services import volunteer_anonymise
+
+    network = NetworkFactory(center=tenant.center)
+    open_one = SponsorshipFactory(network=network, status=Sponsorship.Status.ACTIVE)
+    pate = open_one.pate
+    ended = SponsorshipFactory(
+        network=network, pate=pate, status=Sponsorship.Status.ENDED, end_reason="goals_reached"
+    )
+
+    volunteer_anonymise(actor=None, volunteer=pate)
+
+    open_one.refresh_from_db()
+    ended.refresh_from_db()
+    assert open_one.status == Sponsorship.Status.ENDED
+    assert open_one.end_reason == Sponsorship.EndReason.PATE_WITHDREW
+    assert open_one.household.waiting_since == timezone.localdate()
+    assert ended.end_reason == "goals_reached"  # the history stays as it was
+    assert not NetworkMember.objects.filter(volunteer=pate, active=True).exists()

@@ -201,3 +201,28 @@ def test_update_by_patch_can_activate_with_the_same_rules(tenant) -> None:
 
     profile.refresh_from_db()
     assert profile.is_active is False
+
+
+def test_anonymising_the_volunteer_erases_the_profile_settings_and_leaves_the_pool():
+    from volunteers.services import volunteer_anonymise
+
+    profile = interpreter(
+        profile={
+            "gender": "f",
+            "excluded_clients": ["K-2291"],
+            "declined_topics": ["health"],
+            "max_travel_km": 30,
+        }
+    )
+
+    volunteer_anonymise(actor=None, volunteer=profile.volunteer)
+
+    profile.refresh_from_db()
+    assert not profile.is_active
+    assert (profile.gender, profile.excluded_clients, profile.declined_topics) == ("", [], [])
+    assert profile.max_travel_km == 30  # kept for the pool's statistics
+    erased = AuditEvent.objects.get(
+        object_type="sprachpool.interpreterprofile", object_id=str(profile.pk)
+    )
+    assert erased.action == AuditEvent.Action.UPDATE and erased.detail["erased"] is True
+    assert "K-2291" not in str(erased.detail)
