@@ -40,8 +40,9 @@ from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from core.choices import Level
 from core.models import AuditEvent, Center, Language, Membership, Place, Role, User
@@ -570,7 +571,48 @@ def volunteer_confirm_email(*, token: str) -> tuple[Volunteer, bool]:
     volunteer.email_confirmed_at = now
     volunteer.confirmed_via = Volunteer.ConfirmedVia.EMAIL
     _set_status(actor=None, volunteer=volunteer, new=Status.CONFIRMED, action="confirm")
+    pk = volunteer.pk
+    transaction.on_commit(lambda: async_task("volunteers.tasks.registration_waiting_notify", pk))
     return volunteer, True
+
+
+def registration_waiting_notify(*, volunteer: Volunteer) -> int:
+    """E-mail the center's coordinators that a confirmed registration awaits approval.
+
+    Sent (by the task ``volunteers.tasks.registration_waiting_notify``) after the double
+    opt-in. The mail names no one, only the center, how many registrations wait and the
+    link to the approval queue: names stay behind the login. Coordinators without an
+    e-mail address or with an inactive login are skipped.
+
+    :return: how many coordinators were written to.
+    """
+    center = volunteer.center
+    recipients = sorted(
+        {
+            m.user.email
+            for m in Membership.objects.filter(center=center, role=Role.COORDINATOR)
+            .select_related("user")
+            .exclude(user__email="")
+            if m.user.is_active
+        }
+    )
+    if not recipients or volunteer.status != Status.CONFIRMED:
+        return 0
+    waiting = Volunteer.objects.filter(
+        center=center, status__in=(Status.REGISTERED, Status.CONFIRMED)
+    ).count()
+    context = {
+        "center": center,
+        "waiting": waiting,
+        "url": f"{settings.SITE_URL}{reverse('volunteer-approvals')}",
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(
+            "volunteers/email/registration_waiting_subject.txt", context
+        ).strip()
+        body = render_to_string("volunteers/email/registration_waiting_body.txt", context)
+    send_mail(subject, body, None, recipients)
+    return len(recipients)
 
 
 # --------------------------------------------------------------------------- status workflow

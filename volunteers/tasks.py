@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from volunteers import services
+from volunteers.models import Volunteer
 
 
 def retention_apply() -> dict[str, int]:
@@ -17,3 +18,15 @@ def retention_apply() -> dict[str, int]:
     Scheduled daily by ``manage.py setup_periodic_tasks`` (name ``retention-apply``).
     """
     return asdict(services.volunteer_retention_apply())
+
+
+def registration_waiting_notify(volunteer_id: int) -> int:
+    """Tell the center's coordinators that a confirmed registration awaits approval.
+
+    Enqueued by :func:`volunteers.services.volunteer_confirm_email` after it commits.
+    :return: how many coordinators were written to (0 if the record is gone or moved on).
+    """
+    volunteer = Volunteer.objects.select_related("center").filter(pk=volunteer_id).first()
+    if volunteer is None:
+        return 0
+    return services.registration_waiting_notify(volunteer=volunteer)

@@ -218,6 +218,40 @@ def test_confirmation_link_confirms_once(tenant):
     assert not changed_again and again.status == S.CONFIRMED
 
 
+def test_confirmed_registration_is_announced_to_the_centers_coordinators_without_names(
+    tenant, other_tenant, mailoutbox, django_capture_on_commit_callbacks
+):
+    volunteer = services.volunteer_register(**registration(tenant))
+    mailoutbox.clear()  # the opt-in mail to the registrant
+    token = services.confirmation_token(volunteer)
+
+    # the task runs through django-q2 (sync in tests) once the confirmation commits
+    with django_capture_on_commit_callbacks(execute=True):
+        services.volunteer_confirm_email(token=token)
+
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [tenant.users["coordinator"].email]  # not the other center's
+    assert tenant.center.name in mail.subject
+    assert "/volunteers/approvals/" in mail.body
+    assert volunteer.first_name not in mail.body + mail.subject
+    assert volunteer.email not in mail.body
+
+
+def test_a_second_confirmation_click_announces_nothing(
+    tenant, mailoutbox, django_capture_on_commit_callbacks
+):
+    volunteer = services.volunteer_register(**registration(tenant))
+    token = services.confirmation_token(volunteer)
+    services.volunteer_confirm_email(token=token)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.volunteer_confirm_email(token=token)
+
+    assert mailoutbox == []
+
+
 def test_tampered_token_changes_nothing(tenant):
     volunteer = services.volunteer_register(**registration(tenant))
     token = services.confirmation_token(volunteer)
