@@ -9,6 +9,8 @@
   (one row); anyone else gets 403.
 - ``GET``/``PATCH``/``DELETE {id}/``: coordinators; a volunteer may read and PATCH
   their own contact data, interests, languages and availability. Out of scope → 404.
+  A PATCH with a new ``email`` clears ``email_confirmed_at`` until the link mailed to the
+  new address is opened (the previous address gets a notice), as on the web pages.
   ``DELETE`` anonymises: personal fields are erased, the status becomes ``left``;
   languages, town and interests stay for statistics (answers 204).
 - ``POST {id}/approve/`` (coordinator; ``met_in_person`` for unconfirmed registrations),

@@ -128,6 +128,18 @@ class Volunteer(models.Model):
     def display_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def email_confirmed(self) -> bool:
+        """Whether the current e-mail address was confirmed through its link.
+
+        False for a registration not confirmed yet, after the address was changed
+        (until the link sent to the new address is opened) and for a record approved in
+        person without ever opening a link. Mail with personal content, such as
+        interpreter offers, should go only to confirmed addresses; in queries the same
+        test is ``email_confirmed_at__isnull=False``.
+        """
+        return self.email_confirmed_at is not None
+
 
 class VolunteerPartQuerySet(CenterScopedQuerySet):
     """Rows that belong to a volunteer, scoped through the volunteer's center."""

@@ -32,6 +32,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -46,7 +47,7 @@ from django_q.tasks import async_task
 
 from core.choices import Level
 from core.models import AuditEvent, Center, Language, Membership, Place, Role, User
-from core.phone import normalize_phone
+from core.phone import format_phone_national, normalize_phone
 from core.scoping import forget_memberships
 from core.services import audit_log, membership_grant
 from volunteers import selectors
@@ -72,6 +73,8 @@ logger = logging.getLogger(__name__)
 CONFIRM_SALT = "volunteers.confirm-email"
 #: How long an e-mail confirmation link works.
 CONFIRM_MAX_AGE = dt.timedelta(days=7)
+#: A volunteer may ask for a new confirmation link at most once in this interval.
+CONFIRMATION_RESEND_INTERVAL = dt.timedelta(minutes=5)
 #: A registration still unconfirmed (status ``registered``) after this long is anonymised by
 #: the retention clean-up: its confirmation link died after :data:`CONFIRM_MAX_AGE`, so the
 #: data serves no purpose any more. The same for every center.
@@ -379,15 +382,22 @@ def confirmation_url(volunteer: Volunteer) -> str:
 
 
 def volunteer_send_confirmation(*, volunteer: Volunteer, actor: User | None = None) -> None:
-    """E-mail the double opt-in link (after the transaction commits)."""
+    """E-mail the confirmation link to the volunteer's current address (after the
+    transaction commits).
+
+    A registration (status ``registered``) gets the double opt-in wording; any later
+    record gets the wording for confirming a new address (:func:`volunteer_update`
+    sends it when the address changes). With an ``actor`` the sending is audited.
+    """
     context = {
         "volunteer": volunteer,
         "center": volunteer.center,
         "url": confirmation_url(volunteer),
         "days": CONFIRM_MAX_AGE.days,
     }
-    subject = render_to_string("volunteers/email/confirm_subject.txt", context).strip()
-    body = render_to_string("volunteers/email/confirm_body.txt", context)
+    kind = "confirm" if volunteer.status == Status.REGISTERED else "confirm_address"
+    subject = render_to_string(f"volunteers/email/{kind}_subject.txt", context).strip()
+    body = render_to_string(f"volunteers/email/{kind}_body.txt", context)
     recipient = volunteer.email
 
     def send() -> None:
@@ -401,6 +411,60 @@ def volunteer_send_confirmation(*, volunteer: Volunteer, actor: User | None = No
             obj=volunteer,
             detail={"sent": "email_confirmation"},
         )
+
+
+def _send_address_changed_notice(*, volunteer: Volunteer, old_email: str) -> None:
+    """Tell the previous address that the account's address was changed (after commit).
+
+    A security notice: no link and not the new address, only whom to contact if the
+    change was not the person's own doing.
+    """
+    center = volunteer.center
+    context = {
+        "volunteer": volunteer,
+        "center": center,
+        "center_phone": format_phone_national(center.phone) if center.phone else "",
+    }
+    subject = render_to_string("volunteers/email/address_changed_subject.txt", context).strip()
+    body = render_to_string("volunteers/email/address_changed_body.txt", context)
+
+    def send() -> None:
+        send_mail(subject, body, None, [old_email])
+
+    transaction.on_commit(send)
+
+
+def _confirmation_resend_key(volunteer: Volunteer) -> str:
+    return f"volunteers:confirmation-resend:{volunteer.pk}"
+
+
+@transaction.atomic
+def volunteer_confirmation_resend(*, actor: User | None, volunteer: Volunteer) -> None:
+    """The volunteer asks for a new link to their unconfirmed address (``/my/``).
+
+    At most one link per :data:`CONFIRMATION_RESEND_INTERVAL` and volunteer, counted in
+    the cache (shared between processes when Redis is configured), so the button cannot
+    be used to flood an inbox.
+
+    :raises ValidationError: code ``confirmed`` when the address is already confirmed or
+        the volunteer has left; code ``throttled`` when a link was sent on request less
+        than :data:`CONFIRMATION_RESEND_INTERVAL` ago. Nothing is sent then.
+    """
+    if volunteer.email_confirmed or volunteer.status == Status.LEFT:
+        raise ValidationError(
+            _("Your e-mail address is already confirmed. Nothing else to do."), code="confirmed"
+        )
+    interval = CONFIRMATION_RESEND_INTERVAL
+    if not cache.add(_confirmation_resend_key(volunteer), 1, timeout=interval.total_seconds()):
+        raise ValidationError(
+            _(
+                "We sent you a link only a few minutes ago. Please look in your inbox and "
+                "spam folder, or ask again in %(minutes)d minutes."
+            )
+            % {"minutes": int(interval.total_seconds() // 60)},
+            code="throttled",
+        )
+    volunteer_send_confirmation(volunteer=volunteer, actor=actor)
 
 
 @transaction.atomic
@@ -556,17 +620,35 @@ def read_confirmation_token(token: str) -> tuple[int, str]:
 
 @transaction.atomic
 def volunteer_confirm_email(*, token: str) -> tuple[Volunteer, bool]:
-    """Double opt-in: the link from the e-mail moves ``registered`` → ``confirmed``.
+    """The link from the e-mail confirms the address.
+
+    Double opt-in: a registration moves ``registered`` → ``confirmed`` and the center's
+    coordinators are told (task ``volunteers.tasks.registration_waiting_notify``, on
+    commit). Re-confirmation: a later record whose address is not confirmed (it was
+    changed, see :func:`volunteer_update`) gets ``email_confirmed_at``; its status stays
+    and no coordinator is told. Both are audited.
 
     :return: the volunteer and whether this call confirmed it (False when it already was).
-    :raises ValidationError: tampered or expired link, or the address changed since.
+    :raises ValidationError: tampered or expired link, or the address changed since
+        (the token carries the address, so a link to a previous address stays void).
     """
     pk, email = read_confirmation_token(token)
     volunteer = Volunteer.objects.select_for_update().filter(pk=pk).first()
     if volunteer is None or volunteer.email.lower() != email.lower():
         raise ValidationError(_("This confirmation link is not valid."), code="invalid")
     if volunteer.status != Status.REGISTERED:
-        return volunteer, False
+        if volunteer.email_confirmed:
+            return volunteer, False
+        volunteer.email_confirmed_at = timezone.now()
+        volunteer.full_clean()
+        volunteer.save(update_fields=["email_confirmed_at", "updated_at"])
+        audit_log(
+            actor=None,
+            action=AuditEvent.Action.UPDATE,
+            obj=volunteer,
+            detail={"fields": ["email_confirmed_at"], "via": "email_link"},
+        )
+        return volunteer, True
     now = timezone.now()
     volunteer.email_confirmed_at = now
     volunteer.confirmed_via = Volunteer.ConfirmedVia.EMAIL
@@ -828,6 +910,12 @@ def volunteer_update(*, actor: User | None, volunteer: Volunteer, **fields: Any)
     The phone number is parsed again (stored in E.164); a town must be one of the
     center's towns. The login's name and e-mail follow the record.
 
+    A new e-mail address (compared without regard to case) must be confirmed again:
+    ``email_confirmed_at`` is cleared and, after commit, the link of
+    :func:`volunteer_send_confirmation` goes to the new address; if the previous address
+    was confirmed, it gets a short notice of the change (no link, not the new address).
+    A registration not confirmed yet just gets its link at the new address.
+
     :raises ValidationError: field errors; nothing is stored then.
     """
     unknown = sorted(set(fields) - set(COORDINATOR_FIELDS))
@@ -865,7 +953,18 @@ def volunteer_update(*, actor: User | None, volunteer: Volunteer, **fields: Any)
     if "notes" in fields:
         data["notes"] = fields["notes"] or ""
     errors.raise_if_any()
+    old_email = volunteer.email
+    if "email" in data and data["email"].lower() == old_email.lower():
+        del data["email"]  # the same address (case aside): nothing to confirm again
     changed = sorted(name for name, value in data.items() if getattr(volunteer, name) != value)
+    sent: list[str] = []
+    if "email" in changed:
+        # The new address counts only once its link is opened (volunteer_confirm_email).
+        if volunteer.email_confirmed_at is not None:
+            volunteer.email_confirmed_at = None
+            changed.append("email_confirmed_at")
+            sent.append("email_changed_notice")
+        sent.insert(0, "email_confirmation")
     for name, value in data.items():
         setattr(volunteer, name, value)
     volunteer.full_clean()
@@ -879,10 +978,15 @@ def volunteer_update(*, actor: User | None, volunteer: Volunteer, **fields: Any)
             volunteer.email,
         )
         user.save(update_fields=["first_name", "last_name", "email"])
+    if "email_confirmation" in sent:
+        volunteer_send_confirmation(volunteer=volunteer)
+    if "email_changed_notice" in sent:
+        _send_address_changed_notice(volunteer=volunteer, old_email=old_email)
     if changed:
-        audit_log(
-            actor=actor, action=AuditEvent.Action.UPDATE, obj=volunteer, detail={"fields": changed}
-        )
+        detail: dict[str, Any] = {"fields": changed}
+        if sent:
+            detail["sent"] = sent
+        audit_log(actor=actor, action=AuditEvent.Action.UPDATE, obj=volunteer, detail=detail)
     return volunteer
 
 

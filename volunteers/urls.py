@@ -61,6 +61,11 @@ urlpatterns = [
     # The volunteer's own pages.
     path("my/", views.my_overview, name="my-volunteer"),
     path("my/contact/", views.my_contact, name="my-contact"),
+    path(
+        "my/contact/confirm-again/",
+        views.my_confirmation_resend,
+        name="my-confirmation-resend",
+    ),
     path("my/languages/", views.my_languages, name="my-languages"),
     path("my/availability/", views.my_availability, name="my-availability"),
     path("my/absences/", views.my_absences, name="my-absences"),

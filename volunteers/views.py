@@ -186,8 +186,13 @@ def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
             {"error": exc.messages[0], "expired": exc.code == "expired"},
             status=400,
         )
+    # A registration is confirmed for the first time; any later record confirms a new
+    # address (the page then says nothing about the approval).
+    renewal = not Volunteer.objects.filter(pk=pk, status=Volunteer.Status.REGISTERED).exists()
     if request.method != "POST":
-        return render(request, "volunteers/register_confirm.html", {"ask": True})
+        return render(
+            request, "volunteers/register_confirm.html", {"ask": True, "renewal": renewal}
+        )
     try:
         volunteer, changed = services.volunteer_confirm_email(token=token)
     except ValidationError as exc:
@@ -197,7 +202,12 @@ def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "volunteers/register_confirm.html",
-        {"volunteer": volunteer, "changed": changed, "center": volunteer.center},
+        {
+            "volunteer": volunteer,
+            "changed": changed,
+            "renewal": renewal,
+            "center": volunteer.center,
+        },
     )
 
 
@@ -330,6 +340,7 @@ def volunteer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         initial=CoordinatorVolunteerForm.initial_for(volunteer),
     )
     if request.method == "POST" and form.is_valid():
+        old_email = volunteer.email
         try:
             services.volunteer_update(
                 actor=request.user, volunteer=volunteer, **form.service_data()
@@ -338,6 +349,11 @@ def volunteer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _apply_errors(form, exc, {})
         else:
             messages.success(request, _("Changes saved."))
+            if volunteer.email != old_email:
+                messages.info(
+                    request,
+                    _("A link to confirm the new e-mail address was sent to that address."),
+                )
             return redirect("volunteer-detail", pk=pk)
     return render(
         request,
@@ -542,8 +558,10 @@ def volunteer_transition(request: AuthenticatedHttpRequest, pk: int, action: str
 @login_required
 @require_POST
 def volunteer_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Send the confirmation link again: to a registration, or to an address not
+    confirmed yet (e.g. after it was changed)."""
     volunteer = _coordinated_volunteer(request, pk)
-    if volunteer.status == Volunteer.Status.REGISTERED:
+    if not volunteer.email_confirmed and volunteer.status != Volunteer.Status.LEFT:
         services.volunteer_send_confirmation(volunteer=volunteer, actor=request.user)
         messages.success(request, _("The confirmation e-mail was sent again."))
     return redirect("volunteer-detail", pk=pk)
@@ -718,6 +736,7 @@ def my_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
         initial=ContactForm.initial_for(volunteer),
     )
     if request.method == "POST" and form.is_valid():
+        old_email = volunteer.email
         try:
             services.volunteer_update(
                 actor=request.user, volunteer=volunteer, **form.service_data()
@@ -726,12 +745,38 @@ def my_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
             _apply_errors(form, exc, {})
         else:
             messages.success(request, _("Changes saved."))
+            if volunteer.email != old_email:
+                messages.info(
+                    request,
+                    _(
+                        "We sent a link to your new e-mail address. Please open it to confirm "
+                        "the address."
+                    ),
+                )
             return redirect("my-volunteer")
     return render(
         request,
         "core/form.html",
         {"form": form, "title": _("My contact data"), "back_url": reverse("my-volunteer")},
     )
+
+
+@login_required
+@require_POST
+def my_confirmation_resend(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Send the link to the volunteer's own unconfirmed address again (rate-limited)."""
+    volunteer = _own_volunteer(request)
+    try:
+        services.volunteer_confirmation_resend(actor=request.user, volunteer=volunteer)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("We sent the link again to %(email)s.") % {"email": volunteer.email},
+        )
+    return redirect("my-volunteer")
 
 
 @login_required
