@@ -58,7 +58,9 @@ class VolunteerAdmin(admin.ModelAdmin):
     list_filter = ["center", "status"]
     search_fields = ["first_name", "last_name", "email", "phone"]
     raw_id_fields = ["user", "approved_by", "home_place"]
-    readonly_fields = ["created_at", "updated_at"]
+    #: The address and its confirmation change only through the services (a new address
+    #: must be confirmed again by link: volunteers.services.volunteer_update).
+    readonly_fields = ["email", "email_confirmed_at", "confirmed_via", "created_at", "updated_at"]
     inlines = [
         LanguageSkillInline,
         WeeklySlotInline,
