@@ -435,37 +435,39 @@ class _LocalSearch:
             self.assign(r, e)
         return True
 
+    def neighbourhood(self, r: int) -> dict[int, set[int]]:
+        """Around open request ``r``: each candidate interpreter ``i`` of ``r``, with the
+        other candidates of ``r`` and of the requests in ``r``'s way on ``i``."""
+        around: dict[int, set[int]] = {}
+        for e in range(self.r_ptr[r], self.r_ptr[r + 1]):
+            i = self.pi[e]
+            others = around.setdefault(i, set())
+            for q in (r, *self.clashes(r, i)):
+                others.update(self.pi[f] for f in range(self.r_ptr[q], self.r_ptr[q + 1]))
+            others.discard(i)
+        return around
+
     def pair_pass(self) -> bool:
-        """Try :meth:`reschedule_group` on interpreter pairs that share an open request's
-        neighbourhood: a candidate of an open request and a candidate of one of its
-        requests."""
+        """Try :meth:`reschedule_group` on interpreter pairs from an open request's
+        :meth:`neighbourhood`: a candidate of it and a candidate of a request in its way."""
         improved = False
         pairs: set[tuple[int, int]] = set()
         for r in self.open_requests():
-            for e in range(self.r_ptr[r], self.r_ptr[r + 1]):
-                i = self.pi[e]
-                for q in (r, *self.clashes(r, i)):
-                    for f in range(self.r_ptr[q], self.r_ptr[q + 1]):
-                        j = self.pi[f]
-                        if j != i:
-                            pairs.add((min(i, j), max(i, j)))
+            for i, others in self.neighbourhood(r).items():
+                pairs.update((min(i, j), max(i, j)) for j in others)
         for a, b in sorted(pairs):
             improved |= self.reschedule_group((a, b))
         return improved
 
     def group_pass(self) -> bool:
-        """Try :meth:`reschedule_group` on an open request's whole neighbourhood (its
-        candidates and the candidates of the requests in its way) where that is three to
-        ``_GROUP_SIZE`` interpreters: a small, contested language, re-planned as a whole."""
+        """Try :meth:`reschedule_group` on an open request's whole :meth:`neighbourhood`
+        where that is three to ``_GROUP_SIZE`` interpreters: a small, contested language,
+        re-planned as a whole."""
         improved = False
         groups: set[tuple[int, ...]] = set()
         for r in self.open_requests():
-            near: set[int] = set()
-            for e in range(self.r_ptr[r], self.r_ptr[r + 1]):
-                i = self.pi[e]
-                near.add(i)
-                for q in self.clashes(r, i):
-                    near.update(self.pi[f] for f in range(self.r_ptr[q], self.r_ptr[q + 1]))
+            around = self.neighbourhood(r)
+            near = set(around).union(*around.values())
             if 3 <= len(near) <= _GROUP_SIZE:
                 groups.add(tuple(sorted(near)))
         for group in sorted(groups):
