@@ -45,6 +45,23 @@ def audit_log(
     )
 
 
+def audit_view(
+    *,
+    actor: User | None,
+    obj: models.Model,
+    center: Center | int | None = None,
+    own_user_id: int | None = None,
+) -> None:
+    """Record that ``actor`` opened someone's personal data (who saw what).
+
+    A person opening their own record (``actor.pk == own_user_id``) and anonymous or
+    system access are not recorded.
+    """
+    if actor is None or not actor.is_authenticated or actor.pk == own_user_id:
+        return
+    audit_log(actor=actor, action=AuditEvent.Action.VIEW, obj=obj, center=center)
+
+
 def changed_fields(instance: models.Model, data: dict[str, Any]) -> list[str]:
     """Names of the fields in ``data`` whose value differs from the instance's."""
     return sorted(name for name, value in data.items() if getattr(instance, name) != value)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from core.models import AuditEvent, Center, Language, Membership, Place, Role, User
 from core.scoping import has_role
-from core.services import audit_log, changed_fields, membership_grant
+from core.services import audit_log, audit_view, changed_fields, membership_grant
 from networks.models import CheckIn, Household, Network, NetworkLead, NetworkMember, Sponsorship
 from volunteers.models import Volunteer
 
@@ -326,13 +326,12 @@ def sponsorship_viewed(*, actor: User | None, sponsorship: Sponsorship) -> None:
 
     The Pate opening their own sponsorship is not recorded, like a volunteer's own record.
     """
-    if actor is not None and actor.is_authenticated and sponsorship.pate.user_id != actor.pk:
-        audit_log(
-            actor=actor,
-            action=AuditEvent.Action.VIEW,
-            obj=sponsorship,
-            center=sponsorship.network.center_id,
-        )
+    audit_view(
+        actor=actor,
+        obj=sponsorship,
+        center=sponsorship.network.center_id,
+        own_user_id=sponsorship.pate.user_id,
+    )
 
 
 @transaction.atomic

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import Gender, Level, Mode, Topic
-from core.models import Language
+from core.choices import Gender, Mode, Topic
 from core.validators import validate_pseudonym
 from sprachpool.models import MAX_EXCLUDED_CLIENTS, MAX_TRAVEL_KM, InterpreterProfile
+from volunteers.forms import BaseLanguageFormSet, LanguageFormSet, language_initial
 from volunteers.models import Volunteer
 
 #: Empty language rows offered on the edit page.
-EXTRA_LANGUAGE_ROWS = 2
 
 
 class VolunteerChoiceField(forms.ModelChoiceField):
@@ -158,58 +157,7 @@ class OwnProfileForm(_ProfileFieldsMixin):
         }
 
 
-class LanguageRowForm(forms.Form):
-    """One language with its level; an empty row is ignored."""
-
-    language = forms.ModelChoiceField(
-        label=_("Language"),
-        queryset=Language.objects.all(),
-        required=False,
-        empty_label="—",
-    )
-    level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *Level.choices], required=False)
-
-    def clean(self) -> dict[str, Any]:
-        # ``Form.clean`` returns ``cleaned_data``; the stubs allow None for overrides.
-        data = cast(dict[str, Any], super().clean())
-        if data.get("language") and not data.get("level"):
-            self.add_error("level", _("Please choose a level."))
-        if data.get("level") and not data.get("language"):
-            self.add_error("language", _("Please choose a language."))
-        return data
-
-
-class BaseLanguageFormSet(forms.BaseFormSet):
-    def clean(self) -> None:
-        if any(self.errors):
-            return
-        codes = [
-            f.cleaned_data["language"].code for f in self.forms if f.cleaned_data.get("language")
-        ]
-        if len(codes) != len(set(codes)):
-            raise ValidationError(_("Each language only once, please."))
-
-    def languages(self) -> list[tuple[str, str]]:
-        """``(code, level)`` pairs of the filled rows."""
-        return [
-            (f.cleaned_data["language"].code, f.cleaned_data["level"])
-            for f in self.forms
-            if f.cleaned_data.get("language")
-        ]
-
-
-# ``formset_factory`` subclasses the ``formset`` class it is given; the stubs return the base.
-LanguageFormSet = cast(
-    type[BaseLanguageFormSet],
-    forms.formset_factory(
-        LanguageRowForm, formset=BaseLanguageFormSet, extra=EXTRA_LANGUAGE_ROWS, max_num=20
-    ),
-)
-
-
 def language_formset(data: Any, *, volunteer: Volunteer) -> BaseLanguageFormSet:
-    """The volunteer's languages as editable rows, plus a few empty ones."""
-    initial = [
-        {"language": skill.language_id, "level": skill.level} for skill in volunteer.languages.all()
-    ]
-    return LanguageFormSet(data, initial=initial, prefix="languages")
+    """The volunteer's languages as editable rows (the registry's own formset), plus a few
+    empty ones; ``formset.pairs()`` gives the ``(code, level)`` pairs of the filled rows."""
+    return LanguageFormSet(data, initial=language_initial(volunteer), prefix="languages")

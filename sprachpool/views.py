@@ -220,7 +220,7 @@ def interpreter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             services.interpreter_profile_update(
                 actor=request.user,
                 profile=profile,
-                languages=formset.languages(),
+                languages=formset.pairs(),
                 **form.profile_fields(),
             )
         except ValidationError as exc:

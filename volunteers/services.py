@@ -37,7 +37,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import CharField, Model, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -49,7 +49,7 @@ from core.choices import Level
 from core.models import AuditEvent, Center, Language, Membership, Place, Role, User
 from core.phone import format_phone_national, normalize_phone
 from core.scoping import forget_memberships
-from core.services import audit_log, membership_grant
+from core.services import audit_log, audit_view, membership_grant
 from volunteers import selectors
 from volunteers.models import (
     Absence,
@@ -670,13 +670,13 @@ def registration_waiting_notify(*, volunteer: Volunteer) -> int:
     """
     center = volunteer.center
     recipients = sorted(
-        {
-            m.user.email
-            for m in Membership.objects.filter(center=center, role=Role.COORDINATOR)
-            .select_related("user")
-            .exclude(user__email="")
-            if m.user.is_active
-        }
+        set(
+            User.objects.filter(
+                memberships__center=center, memberships__role=Role.COORDINATOR, is_active=True
+            )
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
     )
     if not recipients or volunteer.status != Status.CONFIRMED:
         return 0
@@ -1024,6 +1024,20 @@ def volunteer_change(
 # --------------------------------------------------------------------------- absences
 
 
+def _save_part(*, actor: User | None, part: Model, volunteer: Volunteer, **detail: Any) -> None:
+    """Validate and store a new row of ``volunteer`` (absence, paperwork) and audit it;
+    ``detail`` adds non-personal context to the audit entry."""
+    part.full_clean()
+    part.save()
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=part,
+        center=volunteer.center_id,
+        detail={"volunteer": volunteer.pk, **detail},
+    )
+
+
 @transaction.atomic
 def absence_add(
     *,
@@ -1043,15 +1057,7 @@ def absence_add(
     if start_date and end_date and (end_date - start_date).days >= MAX_ABSENCE_DAYS:
         raise ValidationError({"end_date": [_("An absence can last at most one year.")]})
     absence = Absence(volunteer=volunteer, start_date=start_date, end_date=end_date, reason=reason)
-    absence.full_clean()
-    absence.save()
-    audit_log(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=absence,
-        center=volunteer.center_id,
-        detail={"volunteer": volunteer.pk},
-    )
+    _save_part(actor=actor, part=absence, volunteer=volunteer)
     return absence
 
 
@@ -1099,15 +1105,7 @@ def police_certificate_record(
         seen_by=actor if actor is not None and actor.is_authenticated else None,
         listed_offence=bool(listed_offence),
     )
-    certificate.full_clean()
-    certificate.save()
-    audit_log(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=certificate,
-        center=volunteer.center_id,
-        detail={"volunteer": volunteer.pk, "kind": kind},
-    )
+    _save_part(actor=actor, part=certificate, volunteer=volunteer, kind=kind)
     return certificate
 
 
@@ -1127,15 +1125,7 @@ def pledge_record(
         signed_on=signed_on,
         recorded_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    pledge.full_clean()
-    pledge.save()
-    audit_log(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=pledge,
-        center=volunteer.center_id,
-        detail={"volunteer": volunteer.pk, "version": pledge.version},
-    )
+    _save_part(actor=actor, part=pledge, volunteer=volunteer, version=pledge.version)
     return pledge
 
 
@@ -1163,15 +1153,7 @@ def training_record(
         lessons=lessons or 0,
         attended_on=attended_on,
     )
-    training.full_clean()
-    training.save()
-    audit_log(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=training,
-        center=volunteer.center_id,
-        detail={"volunteer": volunteer.pk, "kind": kind},
-    )
+    _save_part(actor=actor, part=training, volunteer=volunteer, kind=kind)
     return training
 
 
@@ -1195,8 +1177,7 @@ def paperwork_delete(
 
 def volunteer_viewed(*, actor: User | None, volunteer: Volunteer) -> None:
     """Record that a coordinator opened a volunteer's full record (who saw personal data)."""
-    if actor is not None and actor.is_authenticated and volunteer.user_id != actor.pk:
-        audit_log(actor=actor, action=AuditEvent.Action.VIEW, obj=volunteer)
+    audit_view(actor=actor, obj=volunteer, own_user_id=volunteer.user_id)
 
 
 def volunteer_export(*, actor: User | None, volunteer: Volunteer) -> dict[str, Any]:

@@ -320,3 +320,17 @@ def test_opening_an_interpreter_profile_is_audited(tenant):
     event = AuditEvent.objects.get(action="view", object_id=str(profile.volunteer_id))
     assert event.actor == tenant.users["coordinator"]
     assert event.object_type == "volunteers.volunteer"
+
+
+def test_edit_with_a_language_twice_is_refused_with_a_message(tenant, coordinator) -> None:
+    profile = interpreter(center=tenant.center)
+
+    response = coordinator.post(
+        reverse("interpreter-edit", args=[profile.pk]),
+        _edit_data(**{"languages-2-language": "ar", "languages-2-level": "B2"}),
+    )
+
+    assert response.status_code == 200
+    assert "only once" in response.text or "nur einmal" in response.text
+    profile.refresh_from_db()
+    assert profile.max_travel_km == 25
