@@ -87,6 +87,21 @@ class Center(models.Model):
         default=Decimal("0.30"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+    class ConfirmMode(models.TextChoices):
+        FIRST_ACCEPT = "first_accept", _("The first acceptance assigns the interpreter")
+        COORDINATOR = "coordinator", _("The coordinator confirms accepted offers")
+
+    confirm_mode = models.CharField(
+        _("assigning accepted offers"),
+        max_length=12,
+        choices=ConfirmMode.choices,
+        default=ConfirmMode.FIRST_ACCEPT,
+    )
+    matching_interval_minutes = models.PositiveSmallIntegerField(
+        _("matching runs every (minutes)"),
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(1440)],
+    )
     retention_months = models.PositiveSmallIntegerField(
         _("retention period (months)"),
         default=24,

@@ -1,1 +1,412 @@
-"""Models of the requests app."""
+"""Interpreter requests of the county's departments, the offers the engine makes for them,
+the assignments that follow an accepted offer, and exclusions of interpreters per request.
+
+Statuses move only through :mod:`requests.services` (one :class:`core.transitions.Workflow`
+per model). Clients appear only as a pseudonymous reference (``client_ref``).
+
+An assignment blocks its interpreter's time from half the center's gap before its start to
+half the gap after its end (``blocked_start``/``blocked_end``): two assignments of one
+interpreter closer than the gap overlap in those ranges. On PostgreSQL an exclusion
+constraint over (interpreter, blocked range) refuses such a pair in the database itself
+(migration ``0002_assignment_no_overlap``); on SQLite the service checks the same inside
+its locking transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import Gender, Level, Mode, Topic
+from core.models import Center, Department, Language, Place, Role
+from core.scoping import CenterScopedQuerySet, department_ids_for, is_admin
+from core.validators import validate_no_contact_data, validate_pseudonym
+from sprachpool.models import InterpreterProfile
+
+#: Longest free-text note on a request.
+NOTES_MAX_LENGTH = 2000
+
+
+class Priority(models.TextChoices):
+    """How urgent a request is; the engine weighs normal 1, urgent 2, critical 4."""
+
+    NORMAL = "normal", _("normal")
+    URGENT = "urgent", _("urgent")
+    CRITICAL = "critical", _("critical")
+
+
+class RequestQuerySet(CenterScopedQuerySet):
+    """Requests, scoped by role."""
+
+    def visible_to(self, user: Any) -> RequestQuerySet:
+        """Requests the user may see: a coordinator's whole center, a caseworker's department."""
+        if is_admin(user):
+            return self.all()
+        coordinated = self.for_user(user, roles=[Role.COORDINATOR])
+        departments = department_ids_for(user)
+        mine = self.for_user(user, roles=[Role.CASEWORKER]).filter(department__in=departments)
+        return self.filter(Q(pk__in=coordinated.values("pk")) | Q(pk__in=mine.values("pk")))
+
+
+class InterpreterRequest(models.Model):
+    """A department's request for an interpreter at one appointment."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        OFFERED = "offered", _("offered")
+        ASSIGNED = "assigned", _("assigned")
+        COMPLETED = "completed", _("completed")
+        CANCELLED = "cancelled", _("cancelled")
+        UNFILLED = "unfilled", _("unfilled")
+
+    center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, related_name="requests", verbose_name=_("center")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="requests", verbose_name=_("department")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, related_name="+", verbose_name=_("language")
+    )
+    min_level = models.CharField(
+        _("minimum level"), max_length=6, choices=Level.choices, default=Level.B1
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("place"),
+    )
+    place_name = models.CharField(_("place name"), max_length=200, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    lat = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90.0), MaxValueValidator(90.0)],
+    )
+    lon = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180.0), MaxValueValidator(180.0)],
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    minors_involved = models.BooleanField(_("children or youths involved"), default=False)
+    gender_preference = models.CharField(
+        _("gender preference"), max_length=1, choices=Gender.choices, blank=True
+    )
+    client_ref = models.CharField(
+        _("client reference"),
+        max_length=40,
+        blank=True,
+        validators=[validate_pseudonym],
+        help_text=_("A pseudonym such as K-1177 — never a name."),
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    urgency_reason = models.CharField(
+        _("reason for the urgency"),
+        max_length=200,
+        blank=True,
+        validators=[validate_no_contact_data],
+    )
+    notes = models.TextField(
+        _("notes"),
+        blank=True,
+        validators=[MaxLengthValidator(NOTES_MAX_LENGTH), validate_no_contact_data],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    client_cap_reached = models.BooleanField(
+        _("paid assignments for this client used up"),
+        default=False,
+        help_text=_("Set when filed: the center's cap of paid assignments per client is reached."),
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = RequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("interpreter request")
+        verbose_name_plural = _("interpreter requests")
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["center", "status", "start"], name="request_queue_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")), name="request_start_before_end"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.language_id} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.priority in (Priority.URGENT, Priority.CRITICAL)
+
+
+class OfferQuerySet(CenterScopedQuerySet):
+    """Offers, scoped through the request's center."""
+
+    center_lookup = "request__center"
+
+    def visible_to(self, user: Any) -> OfferQuerySet:
+        """A coordinator sees the offers of their centers, an interpreter their own."""
+        if is_admin(user):
+            return self.all()
+        coordinated = self.for_user(user, roles=[Role.COORDINATOR])
+        own = self.for_user(user, roles=[Role.VOLUNTEER]).filter(interpreter__volunteer__user=user)
+        return self.filter(Q(pk__in=coordinated.values("pk")) | Q(pk__in=own.values("pk")))
+
+
+class Offer(models.Model):
+    """The engine's (or a coordinator's) proposal of one interpreter for one request."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        EXPIRED = "expired", _("expired")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    class Source(models.TextChoices):
+        ENGINE = "engine", _("matching run")
+        COORDINATOR = "coordinator", _("coordinator")
+
+    request = models.ForeignKey(
+        InterpreterRequest,
+        on_delete=models.CASCADE,
+        related_name="offers",
+        verbose_name=_("request"),
+    )
+    interpreter = models.ForeignKey(
+        InterpreterProfile,
+        on_delete=models.CASCADE,
+        related_name="offers",
+        verbose_name=_("interpreter"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    source = models.CharField(
+        _("made by"), max_length=12, choices=Source.choices, default=Source.ENGINE
+    )
+    #: The matching run that made the offer (``matching`` sits above this app: no foreign key).
+    run_id = models.PositiveBigIntegerField(_("matching run"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decline_reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
+    #: Accepted, waiting for the coordinator (centers where the coordinator confirms).
+    awaiting_confirmation = models.BooleanField(_("awaiting the coordinator"), default=False)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=Q(status="pending"),
+                name="offer_one_pending_per_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"offer #{self.pk} request #{self.request_id} → {self.interpreter_id}"
+
+
+class AssignmentQuerySet(CenterScopedQuerySet):
+    """Assignments, scoped through the request's center."""
+
+    center_lookup = "request__center"
+
+    def visible_to(self, user: Any) -> AssignmentQuerySet:
+        """Coordinators: their centers; caseworkers: their department's; interpreters: own."""
+        if is_admin(user):
+            return self.all()
+        coordinated = self.for_user(user, roles=[Role.COORDINATOR])
+        department = self.for_user(user, roles=[Role.CASEWORKER]).filter(
+            request__department__in=department_ids_for(user)
+        )
+        own = self.for_user(user, roles=[Role.VOLUNTEER]).filter(interpreter__volunteer__user=user)
+        return self.filter(
+            Q(pk__in=coordinated.values("pk"))
+            | Q(pk__in=department.values("pk"))
+            | Q(pk__in=own.values("pk"))
+        )
+
+    def holding(self) -> AssignmentQuerySet:
+        """Assignments that still hold their interpreter's time (not cancelled)."""
+        return self.exclude(status=Assignment.Status.CANCELLED)
+
+
+class Assignment(models.Model):
+    """An interpreter booked for a request (after an accepted offer)."""
+
+    class Status(models.TextChoices):
+        UPCOMING = "upcoming", _("upcoming")
+        CANCELLED = "cancelled", _("cancelled")
+        COMPLETED = "completed", _("completed")
+        DISPUTED = "disputed", _("disputed")
+
+    request = models.ForeignKey(
+        InterpreterRequest,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("request"),
+    )
+    interpreter = models.ForeignKey(
+        InterpreterProfile,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("interpreter"),
+    )
+    offer = models.OneToOneField(
+        Offer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignment",
+        verbose_name=_("offer"),
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    blocked_start = models.DateTimeField(_("blocked from"))
+    blocked_end = models.DateTimeField(_("blocked until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.UPCOMING, db_index=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["start", "id"]
+        indexes = [
+            models.Index(fields=["interpreter", "blocked_start"], name="assignment_timeline_idx")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=~Q(status="cancelled"),
+                name="assignment_one_per_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(blocked_start__lt=models.F("blocked_end")),
+                name="assignment_blocked_range_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"assignment #{self.pk} request #{self.request_id} → {self.interpreter_id}"
+
+
+class ExclusionQuerySet(CenterScopedQuerySet):
+    """Exclusions, scoped through the request's center."""
+
+    center_lookup = "request__center"
+
+
+class RequestExclusion(models.Model):
+    """An interpreter who is not offered this request again, and why."""
+
+    class Reason(models.TextChoices):
+        DECLINED = "declined", _("declined the offer")
+        EXPIRED = "expired", _("let the offer expire")
+        CANCELLED = "cancelled", _("cancelled the assignment")
+        COORDINATOR = "coordinator", _("excluded by the coordinator")
+
+    request = models.ForeignKey(
+        InterpreterRequest,
+        on_delete=models.CASCADE,
+        related_name="exclusions",
+        verbose_name=_("request"),
+    )
+    interpreter = models.ForeignKey(
+        InterpreterProfile,
+        on_delete=models.CASCADE,
+        related_name="request_exclusions",
+        verbose_name=_("interpreter"),
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("excluded by"),
+    )
+
+    objects = ExclusionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("exclusion from a request")
+        verbose_name_plural = _("exclusions from requests")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "interpreter"], name="exclusion_unique_per_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"request #{self.request_id} without {self.interpreter_id}"
