@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.choices import Mode, Topic
@@ -28,11 +29,12 @@ from volunteers.services import volunteer_viewed
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+#: Module level, so lazy: each request shows them in its own language.
 PAPERWORK_LABELS = {
-    "pledge": _("confidentiality pledge"),
-    "police_certificate": _("police certificate"),
-    "extended_police_certificate": _("extended police certificate"),
-    "basic_course": _("basic course"),
+    "pledge": gettext_lazy("confidentiality pledge"),
+    "police_certificate": gettext_lazy("police certificate"),
+    "extended_police_certificate": gettext_lazy("extended police certificate"),
+    "basic_course": gettext_lazy("basic course"),
 }
 FILTER_CHOICES = {"active": {"yes": True, "no": False}, "cleared": {"yes": True, "no": False}}
 
