@@ -520,11 +520,13 @@ def volunteer_register(
     errors.raise_if_any()
 
     town, postcode_clean = home
+    # The login gets the address once it is confirmed (volunteer_confirm_email): until
+    # then no password reset can be sent to it.
     user = User(
         username=login,
         first_name=first,
         last_name=last,
-        email=email_clean,
+        email="",
         is_active=True,
     )
     user.set_password(password)
@@ -618,6 +620,26 @@ def read_confirmation_token(token: str) -> tuple[int, str]:
     return data["v"], str(data.get("e", ""))
 
 
+def login_is_staff(user: User) -> bool:
+    """Whether a login holds a staff role anywhere: admin, ``is_staff`` or a coordinator,
+    caseworker or network lead membership in any center. Such a login is never changed
+    through a volunteer record (its name and e-mail address are its own)."""
+    return (
+        user.is_staff
+        or user.is_superuser
+        or Membership.objects.filter(user_id=user.pk).exclude(role=Role.VOLUNTEER).exists()
+    )
+
+
+def _login_email_follow(volunteer: Volunteer) -> None:
+    """The volunteer's login takes over the address just confirmed (unless it is staff)."""
+    user = volunteer.user
+    if user is None or login_is_staff(user) or user.email == volunteer.email:
+        return
+    user.email = volunteer.email
+    user.save(update_fields=["email"])
+
+
 @transaction.atomic
 def volunteer_confirm_email(*, token: str) -> tuple[Volunteer, bool]:
     """The link from the e-mail confirms the address.
@@ -626,7 +648,8 @@ def volunteer_confirm_email(*, token: str) -> tuple[Volunteer, bool]:
     coordinators are told (task ``volunteers.tasks.registration_waiting_notify``, on
     commit). Re-confirmation: a later record whose address is not confirmed (it was
     changed, see :func:`volunteer_update`) gets ``email_confirmed_at``; its status stays
-    and no coordinator is told. Both are audited.
+    and no coordinator is told. Both are audited. In both cases the person's login takes
+    over the confirmed address (not a login with a staff role, :func:`login_is_staff`).
 
     :return: the volunteer and whether this call confirmed it (False when it already was).
     :raises ValidationError: tampered or expired link, or the address changed since
@@ -642,6 +665,7 @@ def volunteer_confirm_email(*, token: str) -> tuple[Volunteer, bool]:
         volunteer.email_confirmed_at = timezone.now()
         volunteer.full_clean()
         volunteer.save(update_fields=["email_confirmed_at", "updated_at"])
+        _login_email_follow(volunteer)
         audit_log(
             actor=None,
             action=AuditEvent.Action.UPDATE,
@@ -653,6 +677,7 @@ def volunteer_confirm_email(*, token: str) -> tuple[Volunteer, bool]:
     volunteer.email_confirmed_at = now
     volunteer.confirmed_via = Volunteer.ConfirmedVia.EMAIL
     _set_status(actor=None, volunteer=volunteer, new=Status.CONFIRMED, action="confirm")
+    _login_email_follow(volunteer)
     pk = volunteer.pk
     transaction.on_commit(lambda: async_task("volunteers.tasks.registration_waiting_notify", pk))
     return volunteer, True
@@ -908,7 +933,9 @@ def volunteer_update(*, actor: User | None, volunteer: Volunteer, **fields: Any)
     """Change contact data and other fields of :data:`COORDINATOR_FIELDS`.
 
     The phone number is parsed again (stored in E.164); a town must be one of the
-    center's towns. The login's name and e-mail follow the record.
+    center's towns. The login's name follows the record, its e-mail address only when
+    the new address is confirmed (:func:`volunteer_confirm_email`); a login with a staff
+    role anywhere (:func:`login_is_staff`) is never changed through a volunteer record.
 
     A new e-mail address (compared without regard to case) must be confirmed again:
     ``email_confirmed_at`` is cleared and, after commit, the link of
@@ -969,15 +996,14 @@ def volunteer_update(*, actor: User | None, volunteer: Volunteer, **fields: Any)
         setattr(volunteer, name, value)
     volunteer.full_clean()
     volunteer.save()
-    # ``user`` is only loaded when a copied field changed (no query otherwise).
-    if {"first_name", "last_name", "email"} & set(changed) and volunteer.user is not None:
+    # The login's name follows the record; its e-mail address only once the new address
+    # is confirmed (volunteer_confirm_email), so a password reset never goes to an address
+    # nobody has confirmed. ``user`` is only loaded when a name changed (no query otherwise).
+    if {"first_name", "last_name"} & set(changed) and volunteer.user is not None:
         user = volunteer.user
-        user.first_name, user.last_name, user.email = (
-            volunteer.first_name,
-            volunteer.last_name,
-            volunteer.email,
-        )
-        user.save(update_fields=["first_name", "last_name", "email"])
+        if not login_is_staff(user):
+            user.first_name, user.last_name = volunteer.first_name, volunteer.last_name
+            user.save(update_fields=["first_name", "last_name"])
     if "email_confirmation" in sent:
         volunteer_send_confirmation(volunteer=volunteer)
     if "email_changed_notice" in sent:

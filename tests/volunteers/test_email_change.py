@@ -445,3 +445,87 @@ def test_my_resend_sends_nothing_for_a_confirmed_address(
 def test_my_resend_needs_post(vera, tenant):
     response = client_for(tenant.users["volunteer"]).get(reverse("my-confirmation-resend"))
     assert response.status_code == 405
+
+
+# --------------------------------------------------------------------------- the login
+
+
+def reset_mails(client: Client, address: str, mailoutbox) -> list:
+    """Ask for a password reset for ``address``; the mails that went out for it."""
+    before = len(mailoutbox)
+    client.post(reverse("password_reset"), {"email": address})
+    return mailoutbox[before:]
+
+
+def test_the_login_keeps_its_address_until_the_new_one_is_confirmed(tenant):
+    user = tenant.users["volunteer"]
+    user.email = OLD
+    user.save()
+    vera = confirmed_volunteer(tenant)
+    services.volunteer_update(actor=None, volunteer=vera, email=NEW)
+    user.refresh_from_db()
+    assert user.email == OLD
+    services.volunteer_confirm_email(token=services.confirmation_token(vera))
+    user.refresh_from_db()
+    assert user.email == NEW
+
+
+def test_the_password_reset_goes_only_to_the_confirmed_address(tenant, mailoutbox):
+    user = tenant.users["volunteer"]
+    user.email = OLD
+    user.save()
+    vera = confirmed_volunteer(tenant)
+    services.volunteer_update(actor=None, volunteer=vera, email=NEW)
+    mailoutbox.clear()
+    assert reset_mails(client_for(), NEW, mailoutbox) == []
+    [mail] = reset_mails(client_for(), OLD, mailoutbox)
+    assert mail.to == [OLD]
+
+
+def test_a_registration_gets_no_password_reset_before_its_address_is_confirmed(tenant, mailoutbox):
+    from tests.volunteers.test_services import registration
+
+    volunteer = services.volunteer_register(**registration(tenant, email=NEW))
+    mailoutbox.clear()
+    assert reset_mails(client_for(), NEW, mailoutbox) == []
+    services.volunteer_confirm_email(token=services.confirmation_token(volunteer))
+    [mail] = reset_mails(client_for(), NEW, mailoutbox)
+    assert mail.to == [NEW]
+
+
+@pytest.mark.parametrize("role", ["coordinator", "caseworker", "network_lead", "is_staff"])
+def test_a_login_with_a_staff_role_elsewhere_is_never_changed_through_the_record(
+    tenant, other_tenant, api_as, role, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.factories import MembershipFactory
+
+    login = tenant.users["volunteer"]
+    login.email, login.first_name = "staff@example.org", "Staff"
+    if role == "is_staff":
+        login.is_staff = True
+    else:
+        MembershipFactory(user=login, center=other_tenant.center, role=role)
+    login.save()
+    vera = confirmed_volunteer(tenant)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as("coordinator").patch(
+            f"/api/v1/volunteers/{vera.pk}/",
+            {"email": "attacker@example.org", "first_name": "Mallory"},
+            format="json",
+        )
+    assert response.status_code == 200, response.json()
+    vera.refresh_from_db()
+    services.volunteer_confirm_email(token=services.confirmation_token(vera))
+    login.refresh_from_db()
+    assert (login.email, login.first_name) == ("staff@example.org", "Staff")
+    mailoutbox.clear()
+    assert reset_mails(client_for(), "attacker@example.org", mailoutbox) == []
+
+
+def test_the_notice_to_the_old_address_says_it_stays_in_use_until_confirmation(
+    vera, tenant, mailoutbox, django_capture_on_commit_callbacks
+):
+    change_own_address(vera, tenant, django_capture_on_commit_callbacks)
+    [notice] = mails_to(mailoutbox, OLD)
+    assert "From now on we will write to the new address" not in notice.body
+    assert "Until then this address stays the one of your login" in notice.body
