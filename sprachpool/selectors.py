@@ -2,7 +2,9 @@
 
 - :func:`interpreter_list`: the pool as a coordinator (or the interpreter themself) sees it.
 - :func:`language_coverage`: active interpreters per language and town.
-- :func:`interpreter_candidates`: the engine's bulk read of active, cleared interpreters.
+- :func:`active_profiles`: the one definition of an active interpreter, who can receive
+  requests (:func:`can_receive_requests`, :func:`receive_blockers` for one profile).
+- :func:`interpreter_candidates`: the engine's bulk read of active interpreters.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.utils.timezone import localtime
 from core.choices import LEVEL_ORDER, Level, Mode
 from core.models import Center, Language, Place, Role, User
 from core.scoping import center_ids_for, is_admin
-from sprachpool.models import GERMAN, WORKING_STATUSES, InterpreterProfile
+from sprachpool.models import GERMAN, GERMAN_MIN_LEVEL, InterpreterProfile
 from volunteers import selectors as volunteer_selectors
 from volunteers.models import LanguageSkill, Volunteer, WeeklySlot
 
@@ -190,10 +192,64 @@ class Coverage:
 
 
 def active_profiles(
-    profiles: QuerySet[InterpreterProfile],
+    profiles: QuerySet[InterpreterProfile], *, on: date | None = None
 ) -> QuerySet[InterpreterProfile]:
-    """Profiles switched active whose volunteer is approved or active."""
-    return profiles.filter(is_active=True, volunteer__status__in=WORKING_STATUSES)
+    """The one definition of an active interpreter, who can receive requests.
+
+    Every page, count and the engine ask this (the dashboard card, the coverage page,
+    the interpreter's own page, :func:`interpreter_candidates`): the profile is switched
+    active, the volunteer's status is active (not paused, not only approved), the
+    paperwork clears them for offers on ``on`` (today by default: pledge signed, a clean
+    current police certificate) and their languages form a working pair (German at
+    :data:`~sprachpool.models.GERMAN_MIN_LEVEL` or better and another language).
+    """
+    german = LanguageSkill.objects.filter(
+        language_id=GERMAN, level__in=_levels_at_least(GERMAN_MIN_LEVEL)
+    ).values("volunteer_id")
+    other = LanguageSkill.objects.exclude(language_id=GERMAN).values("volunteer_id")
+    return (
+        profiles.filter(is_active=True, volunteer__status=Volunteer.Status.ACTIVE)
+        .filter(volunteer_id__in=volunteer_selectors.cleared_for_offers_ids(on=on))
+        .filter(volunteer_id__in=german)
+        .filter(volunteer_id__in=other)
+    )
+
+
+def can_receive_requests(*, profile: InterpreterProfile, on: date | None = None) -> bool:
+    """Whether this interpreter can receive requests (:func:`active_profiles`)."""
+    return active_profiles(InterpreterProfile.objects.filter(pk=profile.pk), on=on).exists()
+
+
+#: Why an interpreter cannot receive requests (codes of :func:`receive_blockers`).
+BLOCKER_PROFILE_INACTIVE = "profile_inactive"
+BLOCKER_STATUS = "status"
+BLOCKER_PAPERWORK = "paperwork"
+BLOCKER_LANGUAGES = "languages"
+
+
+def receive_blockers(*, profile: InterpreterProfile, on: date | None = None) -> list[str]:
+    """What keeps the interpreter from receiving requests, for the pages to explain;
+    empty exactly when :func:`can_receive_requests` holds."""
+    if can_receive_requests(profile=profile, on=on):
+        return []
+    volunteer = profile.volunteer
+    blockers = []
+    if not profile.is_active:
+        blockers.append(BLOCKER_PROFILE_INACTIVE)
+    if volunteer.status != Volunteer.Status.ACTIVE:
+        blockers.append(BLOCKER_STATUS)
+    paperwork = volunteer_selectors.paperwork_status(volunteer=volunteer, on=on)
+    if not (paperwork.pledge_signed and paperwork.police_certificate_valid):
+        blockers.append(BLOCKER_PAPERWORK)
+    levels = dict(volunteer.languages.values_list("language_id", "level"))
+    german = levels.pop(GERMAN, None)
+    if (
+        german is None
+        or LEVEL_ORDER.get(german, -1) < LEVEL_ORDER[GERMAN_MIN_LEVEL]
+        or not levels
+    ):
+        blockers.append(BLOCKER_LANGUAGES)
+    return blockers
 
 
 def language_coverage(*, user: User, center: Center | int | None = None) -> Coverage:
@@ -245,13 +301,7 @@ def language_coverage(*, user: User, center: Center | int | None = None) -> Cove
         sum(counts.get((code, column), 0) for code in pool_languages | {c for c, _p in counts})
         for column in columns
     ]
-    interpreters = (
-        active_profiles(profiles)
-        .filter(volunteer__languages__in=skills)
-        .values("pk")
-        .distinct()
-        .count()
-    )
+    interpreters = active_profiles(profiles).count()
     return Coverage(
         towns=towns,
         rows=rows,
@@ -336,7 +386,7 @@ def interpreter_candidates(
     :param on: the day paperwork is checked on (default: today).
     """
     profiles = list(
-        active_profiles(InterpreterProfile.objects.in_center(center))
+        active_profiles(InterpreterProfile.objects.in_center(center), on=on)
         .select_related("volunteer", "volunteer__home_place")
         .prefetch_related(
             Prefetch("volunteer__languages", queryset=LanguageSkill.objects.order_by("pk"))
@@ -355,9 +405,7 @@ def interpreter_candidates(
     candidates = []
     for profile in profiles:
         volunteer = profile.volunteer
-        status = paperwork.get(volunteer.pk)
-        if status is None or not status.cleared_for_offers:
-            continue
+        status = paperwork[volunteer.pk]
         home = _home(volunteer)
         modes = tuple(m for m in profile.modes if home is not None or m != Mode.IN_PERSON)
         if not modes:

@@ -36,6 +36,20 @@ PAPERWORK_LABELS = {
     "extended_police_certificate": gettext_lazy("extended police certificate"),
     "basic_course": gettext_lazy("basic course"),
 }
+#: Why an interpreter cannot receive requests, as the pages explain it.
+BLOCKER_LABELS = {
+    selectors.BLOCKER_PROFILE_INACTIVE: gettext_lazy("The profile is switched inactive."),
+    selectors.BLOCKER_STATUS: gettext_lazy(
+        "The volunteer is not active (e.g. paused or not yet activated)."
+    ),
+    selectors.BLOCKER_PAPERWORK: gettext_lazy(
+        "The paperwork is not in order (confidentiality pledge, police certificate)."
+    ),
+    selectors.BLOCKER_LANGUAGES: gettext_lazy(
+        "The languages do not form a working pair (German at level B1 or better and "
+        "another language)."
+    ),
+}
 FILTER_CHOICES = {"active": {"yes": True, "no": False}, "cleared": {"yes": True, "no": False}}
 
 
@@ -91,7 +105,12 @@ def interpreter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     paperwork = volunteer_selectors.paperwork_status_for(
         volunteers=[p.volunteer for p in page.object_list]
     )
-    rows = [(p, paperwork[p.volunteer_id]) for p in page.object_list]
+    receivable = set(
+        selectors.active_profiles(
+            InterpreterProfile.objects.filter(pk__in=[p.pk for p in page.object_list])
+        ).values_list("pk", flat=True)
+    )
+    rows = [(p, paperwork[p.volunteer_id], p.pk in receivable) for p in page.object_list]
     used_languages = (
         selectors.interpreter_scope(user=request.user)
         .values_list("volunteer__languages__language_id", flat=True)
@@ -138,8 +157,11 @@ def _slot_summary(profile: InterpreterProfile) -> list[tuple[StrOrPromise, list[
 
 def _profile_context(profile: InterpreterProfile) -> dict[str, Any]:
     paperwork = volunteer_selectors.paperwork_status(volunteer=profile.volunteer)
+    blockers = selectors.receive_blockers(profile=profile)
     return {
         "profile": profile,
+        "can_receive": not blockers,
+        "blockers": [BLOCKER_LABELS[code] for code in blockers],
         "volunteer": profile.volunteer,
         "paperwork": paperwork,
         "missing": [PAPERWORK_LABELS.get(code, code) for code in paperwork.missing],

@@ -175,6 +175,19 @@ def _ids_having(code: str, *, on: dt.date) -> QuerySet[Any]:
     return clean.values("volunteer_id")
 
 
+def cleared_for_offers_ids(*, on: dt.date | None = None) -> QuerySet[Any]:
+    """Ids of the volunteers :attr:`PaperworkStatus.cleared_for_offers` holds for on ``on``
+    (today by default), as a subquery: status active, a pledge signed and a clean, current
+    police certificate. The same rule as :func:`compute_paperwork_status`, in SQL."""
+    on = on or timezone.localdate()
+    return (
+        Volunteer.objects.filter(status=Volunteer.Status.ACTIVE)
+        .filter(pk__in=_ids_having(PLEDGE, on=on))
+        .filter(pk__in=_ids_having(POLICE_CERTIFICATE, on=on))
+        .values("pk")
+    )
+
+
 def approval_queue(*, user: User) -> QuerySet[Volunteer]:
     """Registrations waiting for a coordinator: e-mail confirmed first, oldest first, then
     unconfirmed ones (a coordinator who met the person may approve those too)."""
