@@ -65,6 +65,8 @@ def pair_violations(req: dict[str, Any], interp: dict[str, Any], gap_minutes: fl
         bad.append("child")
     if req.get("topic") is not None and req["topic"] in interp.get("declined_topics", []):
         bad.append("topic")
+    if interp["id"] in req.get("excluded_interpreters", []):  # extension, see docs
+        bad.append("excluded")
     return bad
 
 

@@ -3,7 +3,9 @@
 * :func:`reasons_for` - why a request stayed unfilled: every hard constraint that rules out
   at least one interpreter speaking the language (``level_too_low``, ``mode_not_offered``,
   ``too_far``, ``not_available``, ``gender_preference``, ``client_excluded``,
-  ``no_child_clearance``, ``topic_declined``), ``no_interpreter_for_language`` when nobody
+  ``no_child_clearance``, ``topic_declined``, and the extension ``interpreter_excluded``:
+  the interpreter declined this request, let its offer expire or was excluded by a
+  coordinator), ``no_interpreter_for_language`` when nobody
   speaks it, and ``all_candidates_taken`` when some interpreter was feasible but is
   committed at that time to requests the objective preferred.
 * :func:`hints_for` - the changes that would fill it, each counting interpreters who are free
@@ -15,8 +17,9 @@
   ``drop_gender_preference``
   ``change_time``          interpreters who fail only availability / busy time
 
-  Exclusions, child clearance and declined topics are personal or legal limits and are never
-  suggested as changes.
+  Exclusions (of clients, and of interpreters by the request), child clearance and declined
+  topics are personal or legal limits: they are never suggested as changes, and an
+  interpreter they rule out is never counted in a hint.
 * :func:`explain_assignment` - the chosen interpreter's cost parts, codes
   (``only_candidate``, ``lowest_cost``, ``previous_interpreter``) and the runner-up with why
   it lost (``taken`` at that time, ``higher_cost``, or ``kept_free`` for another request).

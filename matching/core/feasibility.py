@@ -39,6 +39,7 @@ PAIR_CODES: tuple[str, ...] = (
     "client_excluded",
     "no_child_clearance",
     "topic_declined",
+    "interpreter_excluded",
 )
 
 IntArray = NDArray[np.int64]
@@ -89,6 +90,9 @@ class Compiled:
     # forbidden (request, interpreter) pairs from excluded clients, and as sorted keys r * m + i
     excluded_pairs: tuple[IntArray, IntArray]
     forbidden: IntArray
+    # (request, interpreter) pairs the request excludes (extension), and as sorted keys
+    excluded_interpreter_pairs: tuple[IntArray, IntArray]
+    excluded_interpreter_keys: IntArray
     r_topic: IntArray  # topic index; the last index means "no topic"
     i_declines: BoolArray  # (m, topics + 1): interpreter declines topic
     # availability windows, and busy intervals already expanded by the gap
@@ -150,9 +154,16 @@ def compile_instance(instance: Instance) -> Compiled:
 
     # one pass over interpreters for speakers, exclusions and declined topics
     by_client: dict[str, list[int]] = {}
+    xr: list[int] = []
+    xi: list[int] = []
     for k, r in enumerate(reqs):
         if r.client_ref is not None:
             by_client.setdefault(r.client_ref, []).append(k)
+        for ident in r.excluded_interpreters:
+            who = i_index.get(ident)
+            if who is not None:  # unknown ids are ignored
+                xr.append(k)
+                xi.append(who)
     spk_l: list[int] = []
     spk_n: list[int] = []
     spk_v: list[int] = []
@@ -201,6 +212,7 @@ def compile_instance(instance: Instance) -> Compiled:
     w_rank = rank[3 * n : 3 * n + 2 * n_w].reshape(2, n_w)
     b_rank = rank[3 * n + 2 * n_w :].reshape(2, n_b)
     ex = (ints(ex_r), ints(ex_i))
+    xp = (ints(xr), ints(xi))
 
     return Compiled(
         instance=instance,
@@ -237,6 +249,8 @@ def compile_instance(instance: Instance) -> Compiled:
         languages=tuple(languages),
         excluded_pairs=ex,
         forbidden=sorted_unique(ex[0] * m + ex[1]),
+        excluded_interpreter_pairs=xp,
+        excluded_interpreter_keys=sorted_unique(xp[0] * m + xp[1]),
         r_topic=ints([topic_index.get(r.topic, no_topic) for r in reqs]),  # type: ignore[arg-type]
         i_declines=i_declines,
         windows=IntervalIndex.build(w_owner, w_rank[0], w_rank[1], stride),
@@ -385,6 +399,7 @@ def static_masks(
         "client_excluded": _forbidden(c.excluded_pairs, rows, cols, n, m),
         "no_child_clearance": c.r_minors[rows][:, None] & ~c.i_child[cols][None, :],
         "topic_declined": c.i_declines[cols][:, c.r_topic[rows]].T,
+        "interpreter_excluded": _forbidden(c.excluded_interpreter_pairs, rows, cols, n, m),
     }
     return masks, km
 
@@ -457,13 +472,23 @@ def pair_km(c: Compiled, pr: IntArray, pi: IntArray) -> FloatArray:
     return km
 
 
-def _is_forbidden(c: Compiled, pr: IntArray, pi: IntArray) -> BoolArray:
-    """Constraint 7 on flat pairs: the request's client is excluded by the interpreter."""
-    if len(c.forbidden) == 0:
+def _in_keys(sorted_keys: IntArray, c: Compiled, pr: IntArray, pi: IntArray) -> BoolArray:
+    """Whether each flat pair's key ``r * m + i`` is one of the sorted keys."""
+    if len(sorted_keys) == 0:
         return np.zeros(len(pr), dtype=bool)
     keys = pr * c.n_interpreters + pi
-    at = np.minimum(np.searchsorted(c.forbidden, keys), len(c.forbidden) - 1)
-    return c.forbidden[at] == keys
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[at] == keys
+
+
+def _is_forbidden(c: Compiled, pr: IntArray, pi: IntArray) -> BoolArray:
+    """Constraint 7 on flat pairs: the request's client is excluded by the interpreter."""
+    return _in_keys(c.forbidden, c, pr, pi)
+
+
+def _is_excluded(c: Compiled, pr: IntArray, pi: IntArray) -> BoolArray:
+    """Extension: the request excludes the interpreter (``excluded_interpreters``)."""
+    return _in_keys(c.excluded_interpreter_keys, c, pr, pi)
 
 
 def pair_violations(c: Compiled, requests: IntArray) -> tuple[IntArray, IntArray]:
@@ -486,6 +511,7 @@ def pair_violations(c: Compiled, requests: IntArray) -> tuple[IntArray, IntArray
         _is_forbidden(c, pr, pi),
         c.r_minors[pr] & ~c.i_child[pi],
         c.i_declines[pi, c.r_topic[pr]],
+        _is_excluded(c, pr, pi),
     )
     bits = np.zeros(len(pr), dtype=np.int64)
     for j, mask in enumerate(masks):
@@ -511,7 +537,7 @@ def _block_pairs(c: Compiled, li: int) -> tuple[IntArray, IntArray, FloatArray]:
         ok[in_person] &= near <= c.i_max_km[cols][None, :]
     a, b = np.nonzero(ok)
     pr, pi = rows[a], cols[b]
-    keep = np.flatnonzero(time_ok(c, pr, pi) & ~_is_forbidden(c, pr, pi))
+    keep = np.flatnonzero(time_ok(c, pr, pi) & ~_is_forbidden(c, pr, pi) & ~_is_excluded(c, pr, pi))
     return pr[keep], pi[keep], km[a[keep], b[keep]]
 
 
@@ -523,12 +549,13 @@ def _flat_pairs(c: Compiled, requests: IntArray) -> tuple[IntArray, IntArray, Fl
     km = pair_km(c, pr, pi)
     keep = np.flatnonzero((c.r_mode[pr] != 0) | (km <= c.i_max_km[pi]))
     pr, pi, km = pr[keep], pi[keep], km[keep]
-    keep = np.flatnonzero(time_ok(c, pr, pi) & ~_is_forbidden(c, pr, pi))
+    keep = np.flatnonzero(time_ok(c, pr, pi) & ~_is_forbidden(c, pr, pi) & ~_is_excluded(c, pr, pi))
     return pr[keep], pi[keep], km[keep]
 
 
 def candidate_pairs(c: Compiled) -> Pairs:
-    """Every pair satisfying hard constraints 1-4 and 6-9 (and busy + gap of 5).
+    """Every pair satisfying hard constraints 1-4 and 6-9 (and busy + gap of 5), and not
+    excluded by the request (``excluded_interpreters``, an extension).
 
     Languages whose requests x speakers block exceeds ``_BLOCK_CELLS`` (the big languages of
     a state instance) are checked as one dense boolean block each, by broadcasting; all

@@ -9,6 +9,10 @@ Strictness: unknown keys are rejected (a misspelt optional field would otherwise
 silently ignored). ``gender`` and ``gender_preference`` may be omitted and then mean
 ``null``; every other field not listed as optional by the contract is required.
 ``location`` is only read (and validated) for ``in_person`` requests.
+
+Extensions of the contract used by this project (``docs/matching-extensions.md``; an
+instance without them parses as before): the optional request field
+``excluded_interpreters``, a list of interpreter ids (default empty).
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ _REQUEST_KEYS = frozenset(
         "priority",
         "topic",
         "minors_involved",
+        "excluded_interpreters",
     }
 )
 _POINT_KEYS = frozenset({"lat", "lon"})
@@ -136,6 +141,9 @@ class Request:
     previous_interpreter: str | None = None
     topic: str | None = None
     minors_involved: bool = False
+    #: Extension (docs/matching-extensions.md): interpreters who declined this request, let
+    #: its offer expire or were excluded by a coordinator; unknown ids are ignored.
+    excluded_interpreters: frozenset[str] = frozenset()
 
     @property
     def weight(self) -> int:
@@ -352,6 +360,9 @@ def _parse_request(value: Any, path: str, seen: set[str]) -> Request:
         ),
         topic=_optional_string(obj.get("topic"), f"{path}.topic"),
         minors_involved=_bool(obj.get("minors_involved", False), f"{path}.minors_involved"),
+        excluded_interpreters=_string_set(
+            obj.get("excluded_interpreters", []), f"{path}.excluded_interpreters"
+        ),
     )
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 RESULT_FORMAT = "wir-matching-result/1"
 
-#: Every reason code an unfilled request can carry, in the contract's order.
+#: Every reason code an unfilled request can carry, in the contract's order;
+#: ``interpreter_excluded`` is an extension (docs/matching-extensions.md).
 REASON_CODES: tuple[str, ...] = (
     "no_interpreter_for_language",
     "level_too_low",
@@ -23,6 +24,7 @@ REASON_CODES: tuple[str, ...] = (
     "client_excluded",
     "no_child_clearance",
     "topic_declined",
+    "interpreter_excluded",
     "all_candidates_taken",
 )
 

@@ -77,6 +77,9 @@ def _request(draw: st.DrawFn, ident: str, interpreter_ids: list[str]) -> dict[st
         "priority": draw(st.sampled_from(["normal", "normal", "urgent", "critical"])),
         "topic": draw(st.sampled_from(TOPICS)),
         "minors_involved": draw(st.booleans()),
+        "excluded_interpreters": draw(
+            st.lists(st.sampled_from([*interpreter_ids, "i-unknown"]), max_size=2)
+        ),
     }
     if mode == "in_person":
         req["location"] = draw(_point())

@@ -22,20 +22,22 @@ def _reasons(result: dict[str, Any]) -> list[str]:
     return only["reasons"]
 
 
-@pytest.mark.parametrize(
-    ("interp", "req", "code"),
-    [
-        ({"languages": {"ti": "native"}}, {}, "no_interpreter_for_language"),
-        ({"languages": {"ar": "A2"}}, {"min_level": "B2"}, "level_too_low"),
-        ({"modes": ["phone"]}, {}, "mode_not_offered"),
-        ({"home": FAR}, {}, "too_far"),
-        ({"availability": [{"start": at("12:00"), "end": at("16:00")}]}, {}, "not_available"),
-        ({"gender": "m"}, {"gender_preference": "f"}, "gender_preference"),
-        ({"excluded_clients": ["K-1"]}, {"client_ref": "K-1"}, "client_excluded"),
-        ({"child_clearance": False}, {"minors_involved": True}, "no_child_clearance"),
-        ({"declined_topics": ["health"]}, {"topic": "health"}, "topic_declined"),
-    ],
-)
+#: One crafted instance per reason code: (interpreter fields, request fields, code).
+BLOCKING = [
+    ({"languages": {"ti": "native"}}, {}, "no_interpreter_for_language"),
+    ({"languages": {"ar": "A2"}}, {"min_level": "B2"}, "level_too_low"),
+    ({"modes": ["phone"]}, {}, "mode_not_offered"),
+    ({"home": FAR}, {}, "too_far"),
+    ({"availability": [{"start": at("12:00"), "end": at("16:00")}]}, {}, "not_available"),
+    ({"gender": "m"}, {"gender_preference": "f"}, "gender_preference"),
+    ({"excluded_clients": ["K-1"]}, {"client_ref": "K-1"}, "client_excluded"),
+    ({"child_clearance": False}, {"minors_involved": True}, "no_child_clearance"),
+    ({"declined_topics": ["health"]}, {"topic": "health"}, "topic_declined"),
+    ({}, {"excluded_interpreters": ["i-1"]}, "interpreter_excluded"),
+]
+
+
+@pytest.mark.parametrize(("interp", "req", "code"), BLOCKING)
 def test_single_blocking_constraint_is_the_reason(
     solved: Solved, interp: dict[str, Any], req: dict[str, Any], code: str
 ) -> None:
@@ -44,30 +46,29 @@ def test_single_blocking_constraint_is_the_reason(
     assert _reasons(solved(doc)) == [code]
 
 
-def test_all_candidates_taken_by_higher_weight(solved: Solved) -> None:
-    doc = document(
+def _taken_doc() -> dict[str, Any]:
+    return document(
         [interpreter("i-1")],
         [request("r-1", priority="critical"), request("r-2", "09:30", "10:30")],
     )
 
-    result = solved(doc)
+
+def test_all_candidates_taken_by_higher_weight(solved: Solved) -> None:
+    result = solved(_taken_doc())
 
     assert result["unfilled"] == [{"request": "r-2", "reasons": ["all_candidates_taken"]}]
 
 
-def test_every_reason_code_is_covered() -> None:
-    assert set(REASON_CODES) == {
-        "no_interpreter_for_language",
-        "level_too_low",
-        "mode_not_offered",
-        "too_far",
-        "not_available",
-        "gender_preference",
-        "client_excluded",
-        "no_child_clearance",
-        "topic_declined",
-        "all_candidates_taken",
+def test_every_reason_code_is_produced_by_a_crafted_instance(solved: Solved) -> None:
+    docs = [document([interpreter("i-1", **i)], [request("r-1", **r)]) for i, r, _ in BLOCKING]
+    produced = {
+        code
+        for doc in [*docs, _taken_doc()]
+        for unfilled in solved(doc)["unfilled"]
+        for code in unfilled["reasons"]
     }
+
+    assert produced == set(REASON_CODES)
 
 
 def test_reasons_list_each_blocking_constraint_in_contract_order(solved: Solved) -> None:
@@ -131,6 +132,29 @@ def test_no_hint_for_personal_limits(solved: Solved) -> None:
     (unfilled,) = solved(doc, explain=True)["unfilled"]
 
     assert unfilled == {"request": "r-1", "reasons": ["client_excluded"], "hints": []}
+
+
+def test_excluded_interpreter_is_counted_in_no_hint(solved: Solved) -> None:
+    # i-1 offers phone only and was excluded: no "1 interpreter by phone"; i-2 is far and
+    # not excluded: the radius hint counts it alone
+    doc = document(
+        [interpreter("i-1", modes=["phone"]), interpreter("i-2", home=FAR, modes=["in_person"])],
+        [request("r-1", excluded_interpreters=["i-1"])],
+    )
+
+    (unfilled,) = solved(doc, explain=True)["unfilled"]
+
+    assert unfilled["reasons"] == ["mode_not_offered", "too_far", "interpreter_excluded"]
+    assert [(h["code"], h["count"]) for h in unfilled["hints"]] == [("extend_radius", 1)]
+
+
+def test_reasons_put_interpreter_excluded_after_the_contract_codes(solved: Solved) -> None:
+    doc = document(
+        [interpreter("i-1", declined_topics=["health"]), interpreter("i-2")],
+        [request("r-1", topic="health", excluded_interpreters=["i-2"])],
+    )
+
+    assert _reasons(solved(doc)) == ["topic_declined", "interpreter_excluded"]
 
 
 def test_without_explain_the_result_has_only_contract_fields(solved: Solved) -> None:

@@ -31,6 +31,7 @@ def test_valid_document_parses_with_defaults() -> None:
         None,
         1,
     )
+    assert first.excluded_interpreters == frozenset()
     assert instance.interpreters[0].hours_last_30_days == 0.0
     assert instance.interpreters[0].child_clearance is False
     assert instance.gap_us == 30 * 60 * 1_000_000
@@ -108,6 +109,26 @@ _DELETE = object()
             "K-1",
             "interpreters[0].excluded_clients: not a list",
         ),
+        (
+            ("requests", 3, "excluded_interpreters"),
+            "i-1",
+            "requests[3].excluded_interpreters: not a list",
+        ),
+        (
+            ("requests", 3, "excluded_interpreters"),
+            [7],
+            "requests[3].excluded_interpreters[0]: not a non-empty string",
+        ),
+        (
+            ("requests", 3, "excluded_interpreters"),
+            ["i-1", ""],
+            "requests[3].excluded_interpreters[1]: not a non-empty string",
+        ),
+        (
+            ("requests", 3, "excluded_interpreters"),
+            None,
+            "requests[3].excluded_interpreters: not a list",
+        ),
         (("gap_minutes",), -5, "gap_minutes: must be at least 0"),
         (("format",), "wir-matching/2", 'format: not "wir-matching/1"'),
         (("requests",), {}, "requests: not a list"),
@@ -178,3 +199,13 @@ def test_offsets_on_both_sides_of_the_dst_change_give_utc_instants() -> None:
 
     req = instance.requests[0]
     assert req.end_us - req.start_us == 3600 * 1_000_000
+
+
+def test_excluded_interpreters_parse_as_a_set_and_unknown_ids_are_kept() -> None:
+    doc = document(
+        [interpreter("i-1")], [request("r-1", excluded_interpreters=["i-1", "i-gone", "i-1"])]
+    )
+
+    instance = parse_instance(doc)
+
+    assert instance.requests[0].excluded_interpreters == frozenset({"i-1", "i-gone"})

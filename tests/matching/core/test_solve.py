@@ -270,3 +270,27 @@ def test_sparse_and_dense_assignment_reach_the_same_round_optimum(
 
     assert len(set(p.pairs.request[sparse].tolist())) == len(sparse)
     assert p.gain[sparse].sum() == pytest.approx(p.gain[dense].sum(), rel=1e-12)
+
+
+def test_excluded_interpreter_is_never_assigned_to_that_request(solved: Solved) -> None:
+    # i-1 is nearer and the previous interpreter, but declined r-1; r-2 may still have i-1
+    far = {"lat": 50.36, "lon": 8.77}
+    doc = document(
+        [interpreter("i-1"), interpreter("i-2", home=far)],
+        [
+            request("r-1", previous_interpreter="i-1", excluded_interpreters=["i-1"]),
+            request("r-2", "11:00", "12:00"),
+        ],
+    )
+
+    assert _pairs(solved(doc)) == {"r-1": "i-2", "r-2": "i-1"}
+
+
+def test_unknown_excluded_interpreter_ids_are_ignored(solved: Solved) -> None:
+    plain = document([interpreter("i-1")], [request("r-1")])
+    with_unknown = document(
+        [interpreter("i-1")], [request("r-1", excluded_interpreters=["i-left-the-pool"])]
+    )
+
+    assert solved(with_unknown)["assignments"] == solved(plain)["assignments"]
+    assert _pairs(solved(with_unknown)) == {"r-1": "i-1"}
