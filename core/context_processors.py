@@ -4,30 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from core.navigation import NavItem
-from core.scoping import has_role
+from core.navigation import current_index, visible_nav_items
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """``nav_items``: (url, label, active) for the user's roles."""
+    """``nav_items``: dicts of url, label and active (at most one) for the user's roles;
+    ``nav_current``: the label of the current item, or None."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    items: list[NavItem] = []
-    for config in apps.get_app_configs():
-        items.extend(getattr(config, "nav_items", ()))
+        return {"nav_items": [], "nav_current": None}
     links = []
-    for item in sorted(items, key=lambda i: (i.order, str(i.label))):
-        if not any(has_role(user, role) for role in item.roles):
-            continue
+    for item in visible_nav_items(user):
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = request.path == url or (url != "/" and request.path.startswith(url))
-        links.append({"url": url, "label": item.label, "active": active})
-    return {"nav_items": links}
+        links.append({"url": url, "label": item.label, "active": False})
+    current = current_index(request.path, [link["url"] for link in links])
+    if current is not None:
+        links[current]["active"] = True
+    return {
+        "nav_items": links,
+        "nav_current": links[current]["label"] if current is not None else None,
+    }

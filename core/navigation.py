@@ -22,6 +22,37 @@ class NavItem:
     order: int = 50
 
 
+def current_index(path: str, urls: list[str]) -> int | None:
+    """The position of the one menu link that names the page at ``path`` (None: no link).
+
+    A link is current when ``path`` is its URL or lies below it; of several such links the
+    longest URL wins, so "/volunteers/approvals/" marks "Approvals" and not "Volunteers"
+    as well. The landing page ("/") is current only on itself.
+    """
+    best: int | None = None
+    for index, url in enumerate(urls):
+        matches = path == url or (url != "/" and url.endswith("/") and path.startswith(url))
+        if matches and (best is None or len(url) > len(urls[best])):
+            best = index
+    return best
+
+
+def visible_nav_items(user: object) -> list[NavItem]:
+    """The items every installed app contributes that ``user`` may see, in menu order."""
+    from django.apps import apps
+
+    from core.scoping import has_role
+
+    items: list[NavItem] = []
+    for config in apps.get_app_configs():
+        items.extend(getattr(config, "nav_items", ()))
+    return [
+        item
+        for item in sorted(items, key=lambda i: (i.order, str(i.label)))
+        if any(has_role(user, role) for role in item.roles)
+    ]
+
+
 @dataclass(frozen=True)
 class HomeCard:
     """A figure on a coordinator's overview, linking to the page that explains it.
