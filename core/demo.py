@@ -14,6 +14,8 @@ from core.models import Center, Department, Membership, Place, Role, User
 from core.scoping import forget_memberships
 
 DEMO_PASSWORD = "demo"
+#: Every demo login (of any app) has an address at this domain; ``demo_logins`` finds them by it.
+DEMO_EMAIL_DOMAIN = "demo.example"
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,7 @@ def _seed_accounts(centers: dict[str, Center]) -> None:
             defaults={
                 "first_name": first,
                 "last_name": last,
-                "email": f"{username}@demo.example",
+                "email": f"{username}@{DEMO_EMAIL_DOMAIN}",
             },
         )
         if created or not user.check_password(DEMO_PASSWORD):
@@ -266,3 +268,26 @@ def _seed_accounts(centers: dict[str, Center]) -> None:
             user=user, center=center, role=role, defaults={"department": department}
         )
         forget_memberships(user)
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, role, where) of every demo login any app created, one row per membership.
+
+    Read from the database, so the logins an app above the core adds (e.g. the network
+    lead) are listed together with the core's, in one place.
+    """
+    role_order = list(Role.values)
+    memberships = Membership.objects.filter(
+        user__email__endswith=f"@{DEMO_EMAIL_DOMAIN}"
+    ).select_related("user", "center", "department")
+    rows = sorted(
+        memberships,
+        key=lambda m: (m.center.name, role_order.index(m.role), m.user.username),
+    )
+    logins = []
+    for membership in rows:
+        where = membership.center.slug
+        if membership.department is not None:
+            where = f"{where}, {membership.department.name}"
+        logins.append((membership.user.username, str(membership.role), where))
+    return logins

@@ -349,5 +349,3 @@ def seed(*, with_accounts: bool, stdout: Any = None) -> None:
             "Networks: {households} households, {sponsorships} sponsorships, "
             "{check_ins} check-ins.".format(**totals)
         )
-        if with_accounts:
-            stdout.write("  networklead    network_lead wetteraukreis, Patennetzwerk Friedberg")

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from core.demo import DEMO_PASSWORD, demo_logins
 
 
 class Command(BaseCommand):
@@ -47,8 +47,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         if with_accounts:
             self.stdout.write(f"Demo logins (password “{DEMO_PASSWORD}”):")
-            for username, _first, _last, slug, role, dept in DEMO_ACCOUNTS:
-                where = f"{slug}, {dept}" if dept else slug
+            for username, role, where in demo_logins():
                 self.stdout.write(f"  {username:<14} {role:<12} {where}")
         else:
             self.stdout.write(
