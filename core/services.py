@@ -45,6 +45,11 @@ def audit_log(
     )
 
 
+def audit_log_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Record many system events (no actor) in one query, e.g. the offers of a matching run."""
+    return AuditEvent.objects.bulk_create(events)
+
+
 def audit_view(
     *,
     actor: User | None,

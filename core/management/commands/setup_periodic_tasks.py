@@ -42,6 +42,9 @@ PERIODIC_TASKS: tuple[PeriodicTask, ...] = (
     PeriodicTask(
         "retention-apply", "volunteers.tasks.retention_apply", Schedule.DAILY, at=dt.time(3, 0)
     ),
+    PeriodicTask("offers-expire", "requests.tasks.offers_expire", Schedule.MINUTES, minutes=5),
+    # Runs each center whose own interval (``Center.matching_interval_minutes``) has passed.
+    PeriodicTask("matching-scheduled", "matching.tasks.run_scheduled", Schedule.MINUTES, minutes=5),
 )
 
 
