@@ -27,6 +27,7 @@ from core.scoping import has_role
 from core.services import audit_log, audit_view, changed_fields, membership_grant
 from networks.models import CheckIn, Household, Network, NetworkLead, NetworkMember, Sponsorship
 from volunteers.models import Volunteer
+from volunteers.rules import reject_future_date, reject_unknown_fields
 
 NETWORK_FIELDS = {"name", "town", "district", "description", "is_active"}
 HOUSEHOLD_FIELDS = {"network", "reference", "size", "town", "needs", "waiting_since", "is_active"}
@@ -35,17 +36,6 @@ SPONSORSHIP_DETAIL_FIELDS = {"intro_talk_on", "first_meeting_on", "trial_meeting
 PATE_STATUSES = (Volunteer.Status.APPROVED, Volunteer.Status.ACTIVE, Volunteer.Status.PAUSED)
 
 Status = Sponsorship.Status
-
-
-def _reject_unknown(fields: dict[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(fields) - allowed)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
-
-
-def _not_in_future(value: date | None, field: str) -> None:
-    if value is not None and value > timezone.localdate():
-        raise ValidationError({field: _("This date is in the future.")})
 
 
 # --- networks -------------------------------------------------------------------------
@@ -80,7 +70,7 @@ def network_create(
 @transaction.atomic
 def network_update(*, actor: User | None, network: Network, **fields: Any) -> Network:
     """Change a network's name, town, district, description or active flag."""
-    _reject_unknown(fields, NETWORK_FIELDS)
+    reject_unknown_fields(fields, NETWORK_FIELDS)
     changed = changed_fields(network, fields)
     for name, value in fields.items():
         setattr(network, name, value)
@@ -154,7 +144,7 @@ def network_member_add(
             {"volunteer": _("Only approved volunteers can become Paten in a network.")}
         )
     joined_on = joined_on or timezone.localdate()
-    _not_in_future(joined_on, "joined_on")
+    reject_future_date(joined_on, "joined_on")
     member = NetworkMember.objects.filter(network=network, volunteer=volunteer).first()
     if member is not None and member.active:
         raise ValidationError({"volunteer": _("This volunteer is already a member.")})
@@ -254,7 +244,7 @@ def household_create(
     """Register a newcomer household (by pseudonymous reference) waiting in ``network``."""
     langs = _check_languages(languages)
     waiting_since = waiting_since or timezone.localdate()
-    _not_in_future(waiting_since, "waiting_since")
+    reject_future_date(waiting_since, "waiting_since")
     household = Household(
         center_id=network.center_id,
         network=network,
@@ -283,12 +273,12 @@ def household_update(
 
     ``languages`` replaces the household's languages when given.
     """
-    _reject_unknown(fields, HOUSEHOLD_FIELDS)
+    reject_unknown_fields(fields, HOUSEHOLD_FIELDS)
     if "reference" in fields:
         fields["reference"] = str(fields["reference"]).strip()
     if "needs" in fields and isinstance(fields["needs"], list):
         fields["needs"] = list(dict.fromkeys(fields["needs"]))
-    _not_in_future(fields.get("waiting_since"), "waiting_since")
+    reject_future_date(fields.get("waiting_since"), "waiting_since")
     new_network = fields.get("network")
     if (
         new_network is not None
@@ -415,7 +405,7 @@ def sponsorship_match(
     )
     fields = []
     if intro_talk_on is not None:
-        _not_in_future(intro_talk_on, "intro_talk_on")
+        reject_future_date(intro_talk_on, "intro_talk_on")
         sponsorship.intro_talk_on = intro_talk_on
         fields.append("intro_talk_on")
     sponsorship.status = Status.MATCHED
@@ -448,7 +438,7 @@ def sponsorship_start_trial(
     fields = []
     for name, value in (("intro_talk_on", intro_talk_on), ("first_meeting_on", first_meeting_on)):
         if value is not None:
-            _not_in_future(value, name)
+            reject_future_date(value, name)
             setattr(sponsorship, name, value)
             fields.append(name)
     if sponsorship.intro_talk_on is None:
@@ -460,7 +450,7 @@ def sponsorship_start_trial(
             {"first_meeting_on": _("The first meeting cannot be before the intro talk.")}
         )
     started_on = started_on or sponsorship.first_meeting_on or timezone.localdate()
-    _not_in_future(started_on, "started_on")
+    reject_future_date(started_on, "started_on")
     if started_on < sponsorship.intro_talk_on:
         raise ValidationError(
             {"started_on": _("The trial period cannot start before the intro talk.")}
@@ -480,7 +470,7 @@ def sponsorship_update(
     The Pate can change only while the sponsorship is requested or matched; nothing
     changes on an ended sponsorship.
     """
-    _reject_unknown(fields, SPONSORSHIP_DETAIL_FIELDS)
+    reject_unknown_fields(fields, SPONSORSHIP_DETAIL_FIELDS)
     sponsorship = _locked(sponsorship)
     if sponsorship.status == Status.ENDED:
         raise ValidationError({"status": _("An ended sponsorship cannot be changed.")})
@@ -499,7 +489,7 @@ def sponsorship_update(
             {"status": _("Meetings are recorded once the trial period has started.")}
         )
     for name in ("intro_talk_on", "first_meeting_on"):
-        _not_in_future(fields.get(name), name)
+        reject_future_date(fields.get(name), name)
     changed = changed_fields(sponsorship, fields)
     for name, value in fields.items():
         setattr(sponsorship, name, value)
@@ -574,7 +564,7 @@ def sponsorship_end(
     if reason not in Sponsorship.EndReason.values:
         raise ValidationError({"end_reason": _("Please choose a reason from the list.")})
     ended_on = ended_on or timezone.localdate()
-    _not_in_future(ended_on, "ended_on")
+    reject_future_date(ended_on, "ended_on")
     old = sponsorship.status
     sponsorship.status = Status.ENDED
     sponsorship.end_reason = reason
@@ -616,7 +606,7 @@ def check_in_add(
     sponsorship = _locked(sponsorship)
     if sponsorship.status == Status.ENDED:
         raise ValidationError({"date": _("An ended sponsorship gets no more check-ins.")})
-    _not_in_future(date, "date")
+    reject_future_date(date, "date")
     check_in = CheckIn(
         sponsorship=sponsorship,
         date=date,

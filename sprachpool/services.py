@@ -23,6 +23,7 @@ from sprachpool.models import GERMAN, GERMAN_MIN_LEVEL, WORKING_STATUSES, Interp
 from volunteers import selectors as volunteer_selectors
 from volunteers import services as volunteer_services
 from volunteers.models import Volunteer
+from volunteers.rules import reject_unknown_fields
 
 #: Fields of the profile itself that create and update accept.
 PROFILE_FIELDS = (
@@ -145,12 +146,6 @@ def _message_dict(exc: ValidationError, field: str) -> dict[str, list[str]]:
     return {field: list(exc.messages)}
 
 
-def _check_fields(fields: dict[str, Any]) -> None:
-    unknown = sorted(set(fields) - set(PROFILE_FIELDS))
-    if unknown:
-        raise TypeError(f"Unknown interpreter profile fields: {', '.join(unknown)}")
-
-
 @transaction.atomic
 def interpreter_profile_create(
     *,
@@ -170,7 +165,7 @@ def interpreter_profile_create(
     :param fields: any of :data:`PROFILE_FIELDS`.
     :raises ValidationError: on bad values or when activation is not allowed.
     """
-    _check_fields(fields)
+    reject_unknown_fields(fields, PROFILE_FIELDS)
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     if InterpreterProfile.objects.filter(volunteer=volunteer).exists():
         raise ValidationError(
@@ -213,7 +208,7 @@ def interpreter_profile_update(
 
     :raises ValidationError: on bad values; nothing is stored then.
     """
-    _check_fields(fields)
+    reject_unknown_fields(fields, PROFILE_FIELDS)
     profile = (
         InterpreterProfile.objects.select_for_update()
         .select_related("volunteer")

@@ -8,7 +8,7 @@ There is deliberately no file field anywhere here.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -324,13 +324,32 @@ class PoliceCertificate(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.issued_on}"
 
+    @classmethod
+    def valid_until_of(cls, issued_on: date) -> date:
+        """The renewal rule, written once: a certificate issued on ``issued_on`` counts
+        until the day before this one (issue date plus :attr:`VALID_YEARS` years; one
+        issued on 29 February until 28 February)."""
+        try:
+            return issued_on.replace(year=issued_on.year + cls.VALID_YEARS)
+        except ValueError:  # 29 February
+            return issued_on.replace(year=issued_on.year + cls.VALID_YEARS, day=28)
+
+    @classmethod
+    def earliest_valid_issue(cls, on: date) -> date:
+        """The earliest issue date of a certificate still current on ``on``, derived from
+        :meth:`valid_until_of` (so database filters and Python checks agree)."""
+        try:
+            day = on.replace(year=on.year - cls.VALID_YEARS)
+        except ValueError:  # 29 February
+            day = on.replace(year=on.year - cls.VALID_YEARS, day=28)
+        while cls.valid_until_of(day) <= on:
+            day += timedelta(days=1)
+        return day
+
     @property
     def valid_until(self) -> date:
-        """The day it must be renewed by (issue date plus five years)."""
-        try:
-            return self.issued_on.replace(year=self.issued_on.year + self.VALID_YEARS)
-        except ValueError:  # 29 February
-            return self.issued_on.replace(year=self.issued_on.year + self.VALID_YEARS, day=28)
+        """The day it must be renewed by (:meth:`valid_until_of`)."""
+        return self.valid_until_of(self.issued_on)
 
     def clean(self) -> None:
         if self.issued_on and self.seen_on:

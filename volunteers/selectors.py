@@ -152,9 +152,9 @@ def _ids_with_interest(volunteers: QuerySet[Volunteer], interest: str) -> list[i
 
 
 def _valid_certificates(on: dt.date) -> QuerySet[PoliceCertificate]:
-    """Certificates current on ``on`` (issued at most five years before)."""
-    oldest = _years_before(on, PoliceCertificate.VALID_YEARS)
-    return PoliceCertificate.objects.filter(issued_on__gt=oldest, issued_on__lte=on)
+    """Certificates current on ``on`` (the rule of :meth:`PoliceCertificate.valid_until_of`)."""
+    oldest = PoliceCertificate.earliest_valid_issue(on)
+    return PoliceCertificate.objects.filter(issued_on__gte=oldest, issued_on__lte=on)
 
 
 def _ids_having(code: str, *, on: dt.date) -> QuerySet[Any]:
@@ -481,13 +481,6 @@ class PaperworkStatus:
     def in_order(self) -> bool:
         """Nothing missing among pledge and police certificate, nothing expiring."""
         return self.pledge_signed and self.police_certificate_valid and not self.expiring
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def compute_paperwork_status(

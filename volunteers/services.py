@@ -63,6 +63,7 @@ from volunteers.models import (
     WeeklySlot,
 )
 from volunteers.privacy import BASIC_COURSE_TITLE, PLEDGE_VERSION, PRIVACY_NOTICE_VERSION
+from volunteers.rules import reject_future_date
 from volunteers.signals import volunteer_anonymised
 
 Status = Volunteer.Status
@@ -297,11 +298,6 @@ def _clean_home(
     if required and town is None and not postcode:
         raise ValidationError({"place": [_("Please choose your town or enter your postcode.")]})
     return town, postcode
-
-
-def _reject_future(day: dt.date | None, field: str) -> None:
-    if day is not None and day > timezone.localdate():
-        raise ValidationError({field: [_("This date lies in the future.")]})
 
 
 # --------------------------------------------------------------------------- languages, slots
@@ -1121,8 +1117,8 @@ def police_certificate_record(
         before issued, or a date in the future.
     """
     seen_on = seen_on or timezone.localdate()
-    _reject_future(issued_on, "issued_on")
-    _reject_future(seen_on, "seen_on")
+    reject_future_date(issued_on, "issued_on")
+    reject_future_date(seen_on, "seen_on")
     certificate = PoliceCertificate(
         volunteer=volunteer,
         kind=kind,
@@ -1144,7 +1140,7 @@ def pledge_record(
     version: str = PLEDGE_VERSION,
 ) -> PledgeSignature:
     """Record the signed confidentiality and neutrality pledge (version and date)."""
-    _reject_future(signed_on, "signed_on")
+    reject_future_date(signed_on, "signed_on")
     pledge = PledgeSignature(
         volunteer=volunteer,
         version=(version or PLEDGE_VERSION).strip(),
@@ -1166,7 +1162,7 @@ def training_record(
     lessons: int | None = None,
 ) -> Training:
     """Record a course attended; the basic course defaults to its title and 24 lessons."""
-    _reject_future(attended_on, "attended_on")
+    reject_future_date(attended_on, "attended_on")
     if kind == Training.Kind.BASIC_COURSE:
         title = title or BASIC_COURSE_TITLE
         lessons = Training.BASIC_COURSE_LESSONS if lessons is None else lessons
