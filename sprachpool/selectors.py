@@ -243,11 +243,7 @@ def receive_blockers(*, profile: InterpreterProfile, on: date | None = None) -> 
         blockers.append(BLOCKER_PAPERWORK)
     levels = dict(volunteer.languages.values_list("language_id", "level"))
     german = levels.pop(GERMAN, None)
-    if (
-        german is None
-        or LEVEL_ORDER.get(german, -1) < LEVEL_ORDER[GERMAN_MIN_LEVEL]
-        or not levels
-    ):
+    if german is None or LEVEL_ORDER.get(german, -1) < LEVEL_ORDER[GERMAN_MIN_LEVEL] or not levels:
         blockers.append(BLOCKER_LANGUAGES)
     return blockers
 
