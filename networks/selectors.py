@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -45,8 +45,13 @@ Status = Sponsorship.Status
 
 
 def network_list(*, user: Any, search: str = "", active: bool | None = None) -> QuerySet[Network]:
-    """Networks the user may see: all of their coordinated centers, plus the ones they lead."""
-    networks = Network.objects.select_related("center", "town")
+    """Networks the user may see: all of their coordinated centers, plus the ones they lead.
+
+    Each carries ``active_member_count`` (its active Paten), counted in the same query.
+    """
+    networks = Network.objects.select_related("center", "town").annotate(
+        active_member_count=Count("members", filter=Q(members__active=True), distinct=True)
+    )
     if not is_admin(user):
         coordinated = center_ids_for(user, roles=[Role.COORDINATOR])
         lead_centers = center_ids_for(user, roles=[Role.NETWORK_LEAD])

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,8 @@ from volunteers.models import Volunteer
 from volunteers.rules import reject_future_date, reject_unknown_fields
 
 NETWORK_FIELDS = {"name", "town", "district", "description", "is_active"}
+#: What a network lead (not coordinating the center) may change about their network.
+LEAD_EDITABLE_NETWORK_FIELDS = {"description"}
 HOUSEHOLD_FIELDS = {"network", "reference", "size", "town", "needs", "waiting_since", "is_active"}
 SPONSORSHIP_DETAIL_FIELDS = {"intro_talk_on", "first_meeting_on", "trial_meetings", "pate"}
 #: Volunteers in these states may become Paten.
@@ -67,10 +69,26 @@ def network_create(
     return network
 
 
+def network_editable_fields(*, actor: User | None, network: Network) -> set[str]:
+    """What ``actor`` may change about ``network``: a coordinator of its center (or an
+    admin, or the system) everything, anyone else (its network leads) only the
+    description."""
+    if actor is None or has_role(actor, Role.COORDINATOR, center_id=network.center_id):
+        return set(NETWORK_FIELDS)
+    return set(LEAD_EDITABLE_NETWORK_FIELDS)
+
+
 @transaction.atomic
 def network_update(*, actor: User | None, network: Network, **fields: Any) -> Network:
-    """Change a network's name, town, district, description or active flag."""
+    """Change a network's name, town, district, description or active flag.
+
+    :raises PermissionDenied: a network lead changing more than the description
+        (:func:`network_editable_fields`); nothing is stored then.
+    """
     reject_unknown_fields(fields, NETWORK_FIELDS)
+    forbidden = sorted(set(fields) - network_editable_fields(actor=actor, network=network))
+    if forbidden:
+        raise PermissionDenied(_("Network leads may change only the description."))
     changed = changed_fields(network, fields)
     for name, value in fields.items():
         setattr(network, name, value)
