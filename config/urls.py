@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("volunteers.urls")),
     path("", include("sprachpool.urls")),
     path("", include("networks.urls")),
+    path("", include("requests.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.urls")),

@@ -1,7 +1,12 @@
 """Django app config: Interpreter requests, offers, assignments and their confirmation."""
 
+import datetime as dt
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from core.navigation import HomeCard, NavItem
 
 
 class RequestsConfig(AppConfig):
@@ -9,3 +14,76 @@ class RequestsConfig(AppConfig):
     name = "requests"
     label = "requests"
     verbose_name = _("Requests")
+    nav_items = [
+        NavItem("request-list", _("Requests"), ("caseworker", "coordinator"), order=5),
+        NavItem("request-create", _("New request"), ("caseworker",), order=6),
+        NavItem("offer-list", _("My offers"), ("volunteer",), order=33),
+        NavItem("assignment-list", _("My assignments"), ("volunteer",), order=34),
+    ]
+
+    def home_cards(self, user: Any) -> list[HomeCard]:
+        """Requests still waiting for an interpreter (caseworkers, coordinators); offers
+        waiting for an answer and upcoming assignments (interpreters)."""
+        from django.db.models import Count, Q
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from core.models import Role
+        from core.scoping import has_role
+        from requests.models import Assignment, InterpreterRequest, Offer
+
+        cards: list[HomeCard] = []
+        now = timezone.now()
+        week_ago = now - dt.timedelta(days=7)
+        status = InterpreterRequest.Status
+        if has_role(user, Role.CASEWORKER) or has_role(user, Role.COORDINATOR):
+            counts = InterpreterRequest.objects.visible_to(user).aggregate(
+                waiting=Count(
+                    "pk", filter=Q(status__in=[status.OPEN, status.OFFERED], start__gt=now)
+                ),
+                assigned=Count("pk", filter=Q(status=status.ASSIGNED, start__gt=now)),
+                unfilled=Count("pk", filter=Q(status=status.UNFILLED, start__gt=week_ago)),
+            )
+            url = reverse("request-list")
+            cards += [
+                HomeCard(
+                    _("Requests waiting for an interpreter"),
+                    counts["waiting"],
+                    url,
+                    order=1,
+                ),
+                HomeCard(
+                    _("Upcoming appointments with an interpreter"),
+                    counts["assigned"],
+                    f"{url}?status=assigned",
+                    order=2,
+                ),
+                HomeCard(
+                    _("Requests nobody could take (last 7 days)"),
+                    counts["unfilled"],
+                    f"{url}?status=unfilled",
+                    attention=counts["unfilled"] > 0,
+                    order=3,
+                ),
+            ]
+        if has_role(user, Role.VOLUNTEER) and not user.is_superuser:
+            own = {"interpreter__volunteer__user": user}
+            offers = Offer.objects.filter(
+                status=Offer.Status.PENDING, expires_at__gt=now, **own
+            ).count()
+            upcoming = Assignment.objects.filter(
+                status=Assignment.Status.UPCOMING, end__gt=now, **own
+            ).count()
+            cards += [
+                HomeCard(
+                    _("Offers waiting for your answer"),
+                    offers,
+                    reverse("offer-list"),
+                    attention=offers > 0,
+                    order=4,
+                ),
+                HomeCard(
+                    _("My upcoming assignments"), upcoming, reverse("assignment-list"), order=5
+                ),
+            ]
+        return cards

@@ -1,0 +1,21 @@
+"""Web pages of the request flow: ``/requests/…`` (caseworkers, coordinators),
+``/offers/…`` and ``/assignments/…`` (interpreters) and the one-tap link ``/o/<token>/``."""
+
+from django.urls import URLPattern, path
+
+from requests import views
+
+urlpatterns: list[URLPattern] = [
+    path("requests/", views.request_list, name="request-list"),
+    path("requests/new/", views.request_create, name="request-create"),
+    path("requests/<int:pk>/", views.request_detail, name="request-detail"),
+    path("requests/<int:pk>/edit/", views.request_edit, name="request-edit"),
+    path("requests/<int:pk>/cancel/", views.request_cancel, name="request-cancel"),
+    path("offers/", views.offer_list, name="offer-list"),
+    path("offers/<int:pk>/accept/", views.offer_accept, name="offer-accept"),
+    path("offers/<int:pk>/decline/", views.offer_decline, name="offer-decline"),
+    path("assignments/", views.assignment_list, name="assignment-list"),
+    path("assignments/<int:pk>/cancel/", views.assignment_cancel, name="assignment-cancel"),
+    # The link of an offer message: works without login, answers only on POST.
+    path("o/<str:token>/", views.offer_link, name="offer-link"),
+]
