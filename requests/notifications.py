@@ -116,7 +116,7 @@ def offer_made(offer: Offer) -> int:
     request = offer.request
 
     def compose() -> tuple[str, str, str]:
-        link = _url(reverse("offer-token", args=[offer_token(offer)]))
+        link = _url(reverse("offer-link", args=[offer_token(offer)]))
         language = request.language.name
         where = request.city or request.get_mode_display()
         expires = timezone.localtime(offer.expires_at).strftime("%d.%m.%Y %H:%M")
@@ -205,7 +205,7 @@ def request_assigned(assignment: Assignment) -> int:
             "when": _when(request),
             "place": address or request.get_mode_display(),
             "department": request.department.name,
-            "link": _url(reverse("my-assignments")),
+            "link": _url(reverse("assignment-list")),
         }
         return subject, body, ""
 

@@ -34,6 +34,7 @@ import holidays
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -130,6 +131,12 @@ TOPIC_HINTS = {
     ),
     Topic.BAMF: gettext_lazy("The BAMF provides its own interpreters for the asylum procedure."),
 }
+
+
+#: Offers that still stand: pending, or accepted and waiting for the coordinator.
+_OPEN_OFFER = Q(status=Offer.Status.PENDING) | Q(
+    status=Offer.Status.ACCEPTED, awaiting_confirmation=True
+)
 
 
 class OfferConflict(Exception):
@@ -593,9 +600,7 @@ def request_cancel(*, actor: User, request: InterpreterRequest, reason: Any) -> 
             }
         )
     now = timezone.now()
-    for offer in Offer.objects.select_for_update().filter(
-        request=request, status__in=[Offer.Status.PENDING, Offer.Status.ACCEPTED]
-    ):
+    for offer in Offer.objects.select_for_update().filter(_OPEN_OFFER, request=request):
         _offer_move(offer, Offer.Status.WITHDRAWN, now=now)
         _notify("offer_withdrawn", offer.pk)
     for assignment in Assignment.objects.select_for_update().filter(
@@ -1027,9 +1032,7 @@ def requests_mark_unfilled(*, now: dt.datetime | None = None) -> int:
             request = _locked_request(pk)
             if request.status not in (Status.OPEN, Status.OFFERED) or request.start > now:
                 continue
-            for offer in Offer.objects.select_for_update().filter(
-                request=request, status__in=[Offer.Status.PENDING, Offer.Status.ACCEPTED]
-            ):
+            for offer in Offer.objects.select_for_update().filter(_OPEN_OFFER, request=request):
                 _offer_move(offer, Offer.Status.WITHDRAWN, now=now)
             old = REQUEST_WORKFLOW.move(request, Status.UNFILLED)
             request.save(update_fields=["status", "updated_at"])
