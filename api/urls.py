@@ -3,7 +3,20 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, departments, interpreters, languages, networks, places, users, volunteers
+from api import (
+    assignments,
+    auth,
+    departments,
+    interpreter_requests,
+    interpreters,
+    languages,
+    matching_runs,
+    networks,
+    offers,
+    places,
+    users,
+    volunteers,
+)
 
 urlpatterns = [
     path("auth/token/", auth.AuthTokenApi.as_view(), name="api-auth-token"),
@@ -29,3 +42,11 @@ urlpatterns = [
 
 # Resources of the registries; each module owns its routes.
 urlpatterns += volunteers.urlpatterns + interpreters.urlpatterns + networks.urlpatterns
+
+# The request flow.
+urlpatterns += (
+    interpreter_requests.urlpatterns
+    + offers.urlpatterns
+    + assignments.urlpatterns
+    + matching_runs.urlpatterns
+)

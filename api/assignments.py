@@ -1,0 +1,174 @@
+"""``/api/v1/assignments/``: interpreters booked for requests.
+
+- ``GET`` list (``?from=&to=``, days in Europe/Berlin; ``?upcoming=true|false``) and
+  ``GET {id}/``: an interpreter sees their own, a caseworker their department's, a
+  coordinator their centers'. The nested request is the request as its department sees it;
+  the interpreter does not get the client reference.
+- ``POST {id}/cancel/`` ``{"reason"}``: the interpreter or a coordinator (a caseworker cancels
+  the request instead). Re-opens the request, tells the caseworker and starts a run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.interpreter_requests import (
+    RequestInterpreterSerializer,
+    RequestOutputSerializer,
+)
+from api.pagination import PageNumberPagination
+from api.permissions import AuthenticatedRequest
+from core.models import Role
+from core.scoping import department_ids_for, has_role
+from requests import selectors, services
+from requests.models import Assignment
+
+ASSIGNMENT_STATUSES = ", ".join(Assignment.Status.values)
+
+
+class AssignmentAllowanceSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=9, decimal_places=2)
+    rule = serializers.CharField()
+
+
+def _sees_client_ref(user: Any, assignment: Assignment) -> bool:
+    """The requesting department and the center's coordinators see the client reference."""
+    request = assignment.request
+    return has_role(user, Role.COORDINATOR, center_id=request.center_id) or (
+        request.department_id in department_ids_for(user)
+    )
+
+
+class AssignmentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    request = serializers.SerializerMethodField()
+    interpreter = serializers.SerializerMethodField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    status = serializers.CharField(help_text=ASSIGNMENT_STATUSES)
+    allowance = serializers.SerializerMethodField()
+    cancel_reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(RequestOutputSerializer)
+    def get_request(self, obj: Assignment) -> dict[str, Any]:
+        user = self.context["user"]
+        context = {"user": user, "hide_client_ref": not _sees_client_ref(user, obj)}
+        return RequestOutputSerializer(obj.request, context=context).data
+
+    @extend_schema_field(RequestInterpreterSerializer)
+    def get_interpreter(self, obj: Assignment) -> dict[str, Any]:
+        volunteer = obj.interpreter.volunteer
+        return {
+            "id": obj.interpreter_id,
+            "display_name": volunteer.display_name,
+            "phone": selectors.contact_phone(
+                center=obj.request.center, private_phone=volunteer.phone
+            ),
+        }
+
+    @extend_schema_field(AssignmentAllowanceSerializer(allow_null=True))
+    def get_allowance(self, obj: Assignment) -> dict[str, Any] | None:
+        # Computed once the appointment is confirmed (a later issue).
+        return None
+
+
+def _output(assignment: Assignment, *, user: Any) -> dict[str, Any]:
+    return AssignmentOutputSerializer(assignment, context={"user": user}).data
+
+
+class AssignmentListApi(APIView):
+    class FilterSerializer(serializers.Serializer):
+        date_from = serializers.DateField(required=False, allow_null=True, default=None)
+        date_to = serializers.DateField(required=False, allow_null=True, default=None)
+        upcoming = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+        def get_fields(self) -> dict[str, serializers.Field]:
+            fields = super().get_fields()
+            # ``from`` is a Python keyword: the fields are declared under other names.
+            fields["from"] = fields.pop("date_from")
+            fields["to"] = fields.pop("date_to")
+            return fields
+
+    @extend_schema(
+        operation_id="assignments_list",
+        parameters=[
+            OpenApiParameter("from", str, description="First day (YYYY-MM-DD, Europe/Berlin)."),
+            OpenApiParameter("to", str, description="Last day (inclusive)."),
+            OpenApiParameter(
+                "upcoming", bool, description="true: not yet ended; false: past (newest first)."
+            ),
+        ],
+        responses=AssignmentOutputSerializer(many=True),
+    )
+    def get(self, request: AuthenticatedRequest) -> Response:
+        if not any(
+            has_role(request.user, role)
+            for role in (Role.COORDINATOR, Role.CASEWORKER, Role.VOLUNTEER)
+        ):
+            raise PermissionDenied
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        assignments = selectors.assignment_list(
+            user=request.user,
+            date_from=data.get("from"),
+            date_to=data.get("to"),
+            upcoming=data.get("upcoming"),
+        )
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(assignments, request, view=self)
+        return paginator.get_paginated_response(
+            AssignmentOutputSerializer(page, many=True, context={"user": request.user}).data
+        )
+
+
+class AssignmentDetailApi(APIView):
+    @extend_schema(operation_id="assignments_retrieve", responses=AssignmentOutputSerializer)
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
+        assignment = selectors.assignment_get(user=request.user, pk=pk)
+        return Response(_output(assignment, user=request.user))
+
+
+class AssignmentCancelApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=500)
+
+    @extend_schema(
+        operation_id="assignments_cancel",
+        request=InputSerializer,
+        responses=AssignmentOutputSerializer,
+    )
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+        assignment = selectors.assignment_get(user=request.user, pk=pk)
+        is_interpreter = assignment.interpreter.volunteer.user_id == request.user.pk
+        if not (
+            is_interpreter
+            or has_role(request.user, Role.COORDINATOR, center_id=assignment.request.center_id)
+        ):
+            raise PermissionDenied
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.assignment_cancel(
+            actor=request.user, assignment=assignment, reason=serializer.validated_data["reason"]
+        )
+        fresh = selectors.assignment_get(user=request.user, pk=pk)
+        return Response(_output(fresh, user=request.user))
+
+
+urlpatterns = [
+    path("assignments/", AssignmentListApi.as_view(), name="api-assignments"),
+    path("assignments/<int:pk>/", AssignmentDetailApi.as_view(), name="api-assignment-detail"),
+    path(
+        "assignments/<int:pk>/cancel/",
+        AssignmentCancelApi.as_view(),
+        name="api-assignment-cancel",
+    ),
+]
