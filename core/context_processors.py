@@ -16,7 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "nav_current": None}
-    links = []
+    links: list[dict[str, Any]] = []
     for item in visible_nav_items(user):
         try:
             url = reverse(item.url_name)

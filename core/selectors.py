@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Q, QuerySet
 
 from core.models import AuditEvent, Center, Department, Language, Membership, Place, Role, User
@@ -80,8 +82,73 @@ def member_memberships(*, user: User, member: User) -> QuerySet[Membership]:
     )
 
 
-def audit_event_list(*, user: User) -> QuerySet[AuditEvent]:
-    """The audit trail of the centers the user coordinates."""
-    return AuditEvent.objects.for_user(user, roles=[Role.COORDINATOR]).select_related(
+def audit_event_list(
+    *,
+    user: User,
+    actor: str = "",
+    object_type: str = "",
+    action: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    search: str = "",
+) -> QuerySet[AuditEvent]:
+    """The audit trail of the centers the user coordinates, newest first.
+
+    :param actor: a user's id, or ``"system"`` for events without an actor.
+    :param object_type: ``app_label.model_name`` of the objects concerned.
+    :param since: first day (Europe/Berlin) to include; ``until``: last day.
+    :param search: part of the actor's name or login, an object's number, or a word of
+        the kind of object ("Ehrenamtliche").
+    """
+    events = AuditEvent.objects.for_user(user, roles=[Role.COORDINATOR]).select_related(
         "actor", "center"
     )
+    if actor == "system":
+        events = events.filter(actor__isnull=True)
+    elif actor.isdigit():
+        events = events.filter(actor_id=int(actor))
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if action:
+        events = events.filter(action=action)
+    if since is not None:
+        events = events.filter(at__date__gte=since)
+    if until is not None:
+        events = events.filter(at__date__lte=until)
+    search = search.replace("\x00", "").strip()
+    if search:
+        from core.audit_display import kind_label
+
+        number = search.removeprefix("#").removeprefix("Nr.").strip()
+        kinds = [
+            t
+            for t in audit_object_types(user=user)
+            if search.casefold() in kind_label(t).casefold()
+        ]
+        condition = (
+            Q(actor__username__icontains=search)
+            | Q(actor__first_name__icontains=search)
+            | Q(actor__last_name__icontains=search)
+            | Q(object_type__in=kinds)
+        )
+        if number.isdigit():
+            condition |= Q(object_id=number)
+        events = events.filter(condition)
+    return events
+
+
+def audit_object_types(*, user: User) -> list[str]:
+    """The kinds of object (``app_label.model_name``) in the user's audit trail."""
+    types = (
+        AuditEvent.objects.for_user(user, roles=[Role.COORDINATOR])
+        .order_by()
+        .values_list("object_type", flat=True)
+        .distinct()
+    )
+    return sorted(t for t in types if t)
+
+
+def audit_actor_list(*, user: User) -> QuerySet[User]:
+    """The people who appear as actors in the user's audit trail."""
+    actors = AuditEvent.objects.for_user(user, roles=[Role.COORDINATOR]).values("actor_id")
+    return User.objects.filter(pk__in=actors).order_by("last_name", "first_name", "username")

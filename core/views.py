@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import selectors, services
-from core.forms import DepartmentForm, PlaceForm
+from core.audit_display import describe_events, object_kinds
+from core.forms import AuditFilterForm, DepartmentForm, PlaceForm
 from core.models import Center, Department, Place, Role
 from core.navigation import collect_home_cards
 from core.scoping import has_role, user_memberships
@@ -197,5 +198,23 @@ def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    events = selectors.audit_event_list(user=request.user)
-    return render(request, "core/audit_list.html", {"page": paginate(request, events, per_page=50)})
+    """The audit trail in words, with filters (who, kind of object, action, period) and search."""
+    form = AuditFilterForm(
+        request.GET if request.GET.keys() - {"page"} else None,
+        actors=selectors.audit_actor_list(user=request.user),
+        object_kinds=object_kinds(selectors.audit_object_types(user=request.user)),
+    )
+    filters = form.filters()
+    events = selectors.audit_event_list(user=request.user, **filters)
+    page = paginate(request, events, per_page=50)
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "form": form,
+            "filtered": any(filters.values()),
+            "page": page,
+            "entries": describe_events(list(page.object_list), user=request.user),
+            "query": query_without_page(request),
+        },
+    )
