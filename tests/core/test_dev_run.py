@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.utils import translation
 
 from core.log import ClientErrorWithoutTraceback
 
@@ -69,3 +70,10 @@ def test_a_server_error_keeps_its_traceback():
         record.exc_info = sys.exc_info()
     ClientErrorWithoutTraceback().filter(record)
     assert record.exc_info is not None
+
+
+def test_the_task_cluster_log_has_no_typo_in_german():
+    with translation.override("de"):
+        text = translation.gettext("%(name)s pushing tasks at %(id)s")
+    assert "Aufagaben" not in text
+    assert "Aufgaben" in text
