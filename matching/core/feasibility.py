@@ -1,15 +1,22 @@
-"""Vectorised hard-constraint masks over requests x interpreters.
+"""The per-pair hard constraints, written once as a table of vectorised checks.
 
 :func:`compile_instance` turns an :class:`~matching.core.instance.Instance` into numpy arrays
 (requests and interpreters sorted by id, so everything downstream is deterministic).
-:func:`constraint_masks` evaluates each hard constraint of the contract separately for a block
-of requests x interpreters by broadcasting (used for explanations), and
-:func:`candidate_pairs` returns every feasible (request, interpreter) pair of the instance:
-each request only meets the speakers of its language (flat pair arrays for all small
-languages at once, a dense block per big language), so no dense request x interpreter
-matrix of the whole state is ever built. Time constraints (availability windows, busy
-intervals with the gap) are checked on pair lists with sorted composite keys and
-:func:`numpy.searchsorted`, never by a Python loop over pairs.
+:data:`CHECKS` holds one :class:`Check` per hard constraint of the contract (and the
+extension ``excluded_interpreters``): its reason code and one predicate over request x
+interpreter index arrays, which works on flat pair arrays and on broadcast blocks alike
+(:class:`Cells`). Every path evaluates that table and nothing else:
+
+* :func:`candidate_pairs` - every feasible (request, interpreter) pair of the instance:
+  each request only meets the speakers of its language (flat pair arrays for all small
+  languages at once, a dense block per big language), so no dense request x interpreter
+  matrix of the whole state is ever built; the checks run stage by stage, cheap first;
+* :func:`pair_violations` and :func:`constraint_masks` - the violated codes per pair, for
+  the reasons and hints of :mod:`matching.core.explain`;
+* :func:`feasible` - the engine's final check on its own result.
+
+Time constraints (availability windows, busy intervals with the gap) are checked with
+sorted composite keys and :func:`numpy.searchsorted`, never by a Python loop over pairs.
 
 Conflicts between two requests of one interpreter are not a pair property; they are handled
 in :mod:`matching.core.solve`. Throughout, a request occupies ``[start, end + gap)`` on its
@@ -19,6 +26,7 @@ conflict exactly when those half-open intervals overlap.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,19 +36,6 @@ from numpy.typing import NDArray
 from matching.core.instance import GENDERS, LEVEL_RANK, MODES, PRIORITY_WEIGHTS, Instance
 
 EARTH_RADIUS_KM = 6371.0
-
-#: Reason codes of the per-pair hard constraints, in the contract's order.
-PAIR_CODES: tuple[str, ...] = (
-    "level_too_low",
-    "mode_not_offered",
-    "too_far",
-    "not_available",
-    "gender_preference",
-    "client_excluded",
-    "no_child_clearance",
-    "topic_declined",
-    "interpreter_excluded",
-)
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -60,7 +55,8 @@ class Compiled:
     # requests
     r_lang: IntArray  # language index
     r_level: IntArray
-    r_mode: IntArray
+    r_mode: IntArray  # index into MODES
+    r_in_person: BoolArray  # mode is "in_person" (by name)
     r_lat: FloatArray  # radians, nan unless in person
     r_lon: FloatArray
     r_gender: IntArray  # -1 = no preference
@@ -87,11 +83,9 @@ class Compiled:
     spk_i: IntArray
     spk_level: IntArray
     languages: tuple[str, ...]
-    # forbidden (request, interpreter) pairs from excluded clients, and as sorted keys r * m + i
-    excluded_pairs: tuple[IntArray, IntArray]
+    # (request, interpreter) pairs as sorted keys r * m + i: the interpreter excludes the
+    # request's client; the request excludes the interpreter (extension)
     forbidden: IntArray
-    # (request, interpreter) pairs the request excludes (extension), and as sorted keys
-    excluded_interpreter_pairs: tuple[IntArray, IntArray]
     excluded_interpreter_keys: IntArray
     r_topic: IntArray  # topic index; the last index means "no topic"
     i_declines: BoolArray  # (m, topics + 1): interpreter declines topic
@@ -148,7 +142,8 @@ def compile_instance(instance: Instance) -> Compiled:
     # per-field comprehensions: no tuple per element, hence no garbage-collector passes
     r_start = ints([r.start_us for r in reqs])
     r_end = ints([r.end_us for r in reqs])
-    located = [r.location if r.mode == "in_person" else None for r in reqs]
+    in_person = [r.mode == "in_person" for r in reqs]
+    located = [r.location if near else None for r, near in zip(reqs, in_person, strict=True)]
     r_lat = floats([nan if at is None else at.lat for at in located])
     r_lon = floats([nan if at is None else at.lon for at in located])
 
@@ -211,8 +206,6 @@ def compile_instance(instance: Instance) -> Compiled:
     r_start_rank, r_end_rank, r_endx_rank = rank[: 3 * n].reshape(3, n)
     w_rank = rank[3 * n : 3 * n + 2 * n_w].reshape(2, n_w)
     b_rank = rank[3 * n + 2 * n_w :].reshape(2, n_b)
-    ex = (ints(ex_r), ints(ex_i))
-    xp = (ints(xr), ints(xi))
 
     return Compiled(
         instance=instance,
@@ -224,6 +217,7 @@ def compile_instance(instance: Instance) -> Compiled:
         r_lang=ints([lang_index[r.language] for r in reqs]),
         r_level=ints([LEVEL_RANK[r.min_level] for r in reqs]),
         r_mode=ints([mode_index[r.mode] for r in reqs]),
+        r_in_person=np.asarray(in_person, dtype=bool),
         r_lat=np.radians(r_lat),
         r_lon=np.radians(r_lon),
         r_gender=ints([gender_index.get(r.gender_preference, -1) for r in reqs]),  # type: ignore[arg-type]
@@ -247,10 +241,8 @@ def compile_instance(instance: Instance) -> Compiled:
         spk_i=spk_i,
         spk_level=spk_level,
         languages=tuple(languages),
-        excluded_pairs=ex,
-        forbidden=sorted_unique(ex[0] * m + ex[1]),
-        excluded_interpreter_pairs=xp,
-        excluded_interpreter_keys=sorted_unique(xp[0] * m + xp[1]),
+        forbidden=sorted_unique(ints(ex_r) * m + ints(ex_i)),
+        excluded_interpreter_keys=sorted_unique(ints(xr) * m + ints(xi)),
         r_topic=ints([topic_index.get(r.topic, no_topic) for r in reqs]),  # type: ignore[arg-type]
         i_declines=i_declines,
         windows=IntervalIndex.build(w_owner, w_rank[0], w_rank[1], stride),
@@ -321,22 +313,16 @@ class IntervalIndex:
     def contains(self, q_owner: IntArray, q_start: IntArray, q_end: IntArray) -> BoolArray:
         """Whether one interval of the query's owner contains ``[q_start, q_end)``."""
         if len(self.key) == 0:
-            return np.zeros(len(q_owner), dtype=bool)
+            return np.zeros(np.broadcast(q_owner, q_start).shape, dtype=bool)
         hit, pos = self._last(q_owner, q_start, "right")  # last start <= q_start
         return hit & (self.run_end[pos] >= q_owner * self.stride + q_end)
 
     def overlaps(self, q_owner: IntArray, q_start: IntArray, q_end: IntArray) -> BoolArray:
         """Whether some interval of the query's owner overlaps ``[q_start, q_end)``."""
         if len(self.key) == 0:
-            return np.zeros(len(q_owner), dtype=bool)
+            return np.zeros(np.broadcast(q_owner, q_start).shape, dtype=bool)
         hit, pos = self._last(q_owner, q_end, "left")  # last start < q_end
         return hit & (self.run_end[pos] > q_owner * self.stride + q_start)
-
-
-def time_ok(c: Compiled, pr: IntArray, pi: IntArray) -> BoolArray:
-    """Constraint 4 and the busy part of 5 for pairs: inside a window, clear of busy + gap."""
-    qs, qe = c.r_start_rank[pr], c.r_end_rank[pr]
-    return c.windows.contains(pi, qs, qe) & ~c.busy.overlaps(pi, qs, qe)
 
 
 def schedule_index(c: Compiled, requests: IntArray, owners: IntArray) -> IntervalIndex:
@@ -346,62 +332,207 @@ def schedule_index(c: Compiled, requests: IntArray, owners: IntArray) -> Interva
     )
 
 
-# --------------------------------------------------------------------------- masks
+# --------------------------------------------------------------------------- the constraints
 
 
-def _forbidden(
-    pairs: tuple[IntArray, IntArray], rows: IntArray, cols: IntArray, n: int, m: int
-) -> BoolArray:
-    """Dense block mask, True where (rows[a], cols[b]) is one of the given pairs."""
-    out = np.zeros((len(rows), len(cols)), dtype=bool)
-    pr, pi = pairs
-    if len(pr) == 0:
-        return out
-    rpos = np.full(n, -1, dtype=np.int64)
-    rpos[rows] = np.arange(len(rows))
-    ipos = np.full(m, -1, dtype=np.int64)
-    ipos[cols] = np.arange(len(cols))
-    sel = (rpos[pr] >= 0) & (ipos[pi] >= 0)
-    out[rpos[pr[sel]], ipos[pi[sel]]] = True
-    return out
+@dataclass(frozen=True, slots=True)
+class Cells:
+    """Request x interpreter cells to check, as index arrays that broadcast together.
 
-
-def distances(c: Compiled, rows: IntArray, cols: IntArray) -> FloatArray:
-    """Travel km for a block (nan where the request is not in person)."""
-    return haversine_km(
-        c.r_lat[rows][:, None],
-        c.r_lon[rows][:, None],
-        c.i_lat[cols][None, :],
-        c.i_lon[cols][None, :],
-    )
-
-
-def static_masks(
-    c: Compiled, rows: IntArray, cols: IntArray, levels: IntArray
-) -> tuple[dict[str, BoolArray], FloatArray]:
-    """Per-code violation masks (True = violated) for all constraints but time.
-
-    :param rows: request indices (all of one language).
-    :param cols: interpreter indices, all speaking that language.
-    :param levels: the interpreters' level rank in that language.
-    :return: the masks by reason code, and the travel km block (0 where not in person).
+    *Flat*: ``r``, ``i``, ``level`` and ``km`` have one entry per (request, interpreter)
+    pair. *Block*: ``r`` is a column ``(n, 1)`` and ``i`` and ``level`` are a row
+    ``(1, m)``, so every check broadcasts to an ``(n, m)`` mask. Each check in
+    :data:`CHECKS` is written once with numpy indexing and works on both shapes.
     """
-    n, m = c.n_requests, c.n_interpreters
-    in_person = c.r_mode[rows] == 0
-    km = distances(c, rows, cols)
-    km = np.where(in_person[:, None], km, 0.0)
-    gender_pref = c.r_gender[rows][:, None]
-    masks = {
-        "level_too_low": levels[None, :] < c.r_level[rows][:, None],
-        "mode_not_offered": ~c.i_modes[cols][:, c.r_mode[rows]].T,
-        "too_far": in_person[:, None] & ~(km <= c.i_max_km[cols][None, :]),
-        "gender_preference": (gender_pref >= 0) & (c.i_gender[cols][None, :] != gender_pref),
-        "client_excluded": _forbidden(c.excluded_pairs, rows, cols, n, m),
-        "no_child_clearance": c.r_minors[rows][:, None] & ~c.i_child[cols][None, :],
-        "topic_declined": c.i_declines[cols][:, c.r_topic[rows]].T,
-        "interpreter_excluded": _forbidden(c.excluded_interpreter_pairs, rows, cols, n, m),
-    }
-    return masks, km
+
+    r: IntArray
+    i: IntArray
+    level: IntArray  # the interpreter's level rank in the request's language
+    km: FloatArray  # travel km, 0 where the request is not in person (unused before "travel")
+
+    def take(self, keep: IntArray) -> Cells:
+        """The flat cells at positions ``keep``."""
+        return Cells(self.r[keep], self.i[keep], self.level[keep], self.km[keep])
+
+
+#: When a check runs while candidates are generated: ``lookup`` checks are plain gathers
+#: (cheap, run on every cell), ``travel`` needs the travel km (computed for the cells that
+#: survived the lookups), ``search`` uses binary searches (run last, on the fewest cells).
+Stage = Literal["lookup", "travel", "search"]
+STAGES: tuple[Stage, ...] = ("lookup", "travel", "search")
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One per-pair hard constraint: its reason code and its vectorised predicate."""
+
+    code: str
+    stage: Stage
+    #: True where the cell violates the constraint (flat or block :class:`Cells`).
+    violated: Callable[[Compiled, Cells], BoolArray]
+
+
+def _nothing(shape_of: tuple[IntArray, IntArray]) -> BoolArray:
+    return np.zeros(np.broadcast(*shape_of).shape, dtype=bool)
+
+
+def _in_keys(sorted_keys: IntArray, c: Compiled, x: Cells) -> BoolArray:
+    """Whether each cell's key ``r * m + i`` is one of the sorted keys."""
+    if len(sorted_keys) == 0:
+        return _nothing((x.r, x.i))
+    keys = x.r * c.n_interpreters + x.i
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[at] == keys
+
+
+def _by_interpreter(table: BoolArray, i: IntArray, j: IntArray) -> BoolArray:
+    """``table[i, j]`` for a per-interpreter table; on a block (``i`` a row, ``j`` a column)
+    as two plain gathers, which is several times faster than broadcast fancy indexing."""
+    if i.ndim == 2 and j.ndim == 2 and i.shape[0] == 1 and j.shape[1] == 1:
+        return table[i[0]][:, j[:, 0]].T
+    return table[i, j]
+
+
+def _level_too_low(c: Compiled, x: Cells) -> BoolArray:
+    """1. The interpreter's level in the language is below ``min_level``."""
+    return x.level < c.r_level[x.r]
+
+
+def _mode_not_offered(c: Compiled, x: Cells) -> BoolArray:
+    """2. The interpreter does not offer the request's mode."""
+    return ~_by_interpreter(c.i_modes, x.i, c.r_mode[x.r])
+
+
+def _too_far(c: Compiled, x: Cells) -> BoolArray:
+    """3. In person, and the home is farther than ``max_travel_km`` from the location."""
+    return c.r_in_person[x.r] & ~(x.km <= c.i_max_km[x.i])
+
+
+def _not_available(c: Compiled, x: Cells) -> BoolArray:
+    """4 and the busy part of 5: not inside one window, or too close to a busy interval."""
+    qs, qe = c.r_start_rank[x.r], c.r_end_rank[x.r]
+    return ~c.windows.contains(x.i, qs, qe) | c.busy.overlaps(x.i, qs, qe)
+
+
+def _gender_preference(c: Compiled, x: Cells) -> BoolArray:
+    """6. A gender preference is set and the interpreter's gender differs."""
+    pref = c.r_gender[x.r]
+    return (pref >= 0) & (c.i_gender[x.i] != pref)
+
+
+def _client_excluded(c: Compiled, x: Cells) -> BoolArray:
+    """7. The request's client is in the interpreter's ``excluded_clients``."""
+    return _in_keys(c.forbidden, c, x)
+
+
+def _no_child_clearance(c: Compiled, x: Cells) -> BoolArray:
+    """8. Minors are involved and the interpreter has no child clearance."""
+    return c.r_minors[x.r] & ~c.i_child[x.i]
+
+
+def _topic_declined(c: Compiled, x: Cells) -> BoolArray:
+    """9. The request's topic is in the interpreter's ``declined_topics``."""
+    return _by_interpreter(c.i_declines, x.i, c.r_topic[x.r])
+
+
+def _interpreter_excluded(c: Compiled, x: Cells) -> BoolArray:
+    """Extension: the interpreter is in the request's ``excluded_interpreters``."""
+    return _in_keys(c.excluded_interpreter_keys, c, x)
+
+
+#: The per-pair hard constraints, once, in the contract's order (the extension last). The
+#: candidate pairs, the reasons, the hints and the final check all evaluate this table.
+#: (Having the language at all is structural: only speakers of it are ever paired; the gap
+#: between two assignments of one interpreter is not a pair property, see ``solve``.)
+CHECKS: tuple[Check, ...] = (
+    Check("level_too_low", "lookup", _level_too_low),
+    Check("mode_not_offered", "lookup", _mode_not_offered),
+    Check("too_far", "travel", _too_far),
+    Check("not_available", "search", _not_available),
+    Check("gender_preference", "lookup", _gender_preference),
+    Check("client_excluded", "search", _client_excluded),
+    Check("no_child_clearance", "lookup", _no_child_clearance),
+    Check("topic_declined", "lookup", _topic_declined),
+    Check("interpreter_excluded", "search", _interpreter_excluded),
+)
+
+#: Reason codes of the per-pair hard constraints, in the contract's order.
+PAIR_CODES: tuple[str, ...] = tuple(check.code for check in CHECKS)
+
+
+def _violates_any(c: Compiled, x: Cells, stage: Stage) -> BoolArray:
+    """Whether each cell violates one of the checks of ``stage``."""
+    bad: BoolArray | None = None
+    for check in CHECKS:
+        if check.stage == stage:
+            mask = check.violated(c, x)
+            bad = mask if bad is None else bad | mask
+    return _nothing((x.r, x.i)) if bad is None else bad
+
+
+def violations(c: Compiled, x: Cells) -> dict[str, BoolArray]:
+    """Every check of :data:`CHECKS` on the cells, by reason code (True = violated)."""
+    return {check.code: check.violated(c, x) for check in CHECKS}
+
+
+def travel_km(c: Compiled, r: IntArray, i: IntArray) -> FloatArray:
+    """Travel km of cells (flat, or a block of a column ``r`` and a row ``i``); 0 where the
+    request is not in person."""
+    if r.ndim == 2:
+        block: FloatArray = np.zeros((r.shape[0], i.shape[1]))
+        near = c.r_in_person[r[:, 0]]
+        if near.any():
+            rows, cols = r[near], i
+            block[near] = haversine_km(c.r_lat[rows], c.r_lon[rows], c.i_lat[cols], c.i_lon[cols])
+        return block
+    km: FloatArray = np.zeros(len(r))
+    in_person = np.flatnonzero(c.r_in_person[r])
+    if len(in_person):
+        rr, ii = r[in_person], i[in_person]
+        km[in_person] = haversine_km(c.r_lat[rr], c.r_lon[rr], c.i_lat[ii], c.i_lon[ii])
+    return km
+
+
+def speaker_pairs(c: Compiled, requests: IntArray) -> Cells:
+    """Every (request, speaker of its language) pair for the given requests, as flat cells.
+
+    :param requests: ascending request indices.
+    :return: cells sorted by request then interpreter, travel km not yet computed (0).
+    """
+    lang = c.r_lang[requests]
+    lo = c.lang_ptr[lang]
+    count = c.lang_ptr[lang + 1] - lo
+    total = int(count.sum())
+    pr = np.repeat(requests, count)
+    first = np.cumsum(count) - count
+    at = np.arange(total, dtype=np.int64) + np.repeat(lo - first, count)
+    return Cells(pr, c.spk_i[at], c.spk_level[at], np.zeros(total))
+
+
+def speaker_level(c: Compiled, r: IntArray, i: IntArray) -> IntArray:
+    """Interpreter ``i``'s level rank in request ``r``'s language, -1 if not a speaker."""
+    if len(c.spk_i) == 0:
+        return np.full(len(r), -1, dtype=np.int64)
+    owner = np.repeat(np.arange(len(c.languages), dtype=np.int64), np.diff(c.lang_ptr))
+    keys = owner * c.n_interpreters + c.spk_i  # sorted: by language, then interpreter
+    want = c.r_lang[r] * c.n_interpreters + i
+    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    return np.where(keys[at] == want, c.spk_level[at], -1)
+
+
+def pair_violations(c: Compiled, requests: IntArray) -> tuple[IntArray, IntArray]:
+    """Per (request, speaker) pair a bit set of the violated :data:`PAIR_CODES`.
+
+    :param requests: ascending request indices.
+    :return: the pairs' request indices and their violation bits (bit ``j`` is
+        ``PAIR_CODES[j]``); a pair with no bit set is a candidate.
+    """
+    x = speaker_pairs(c, requests)
+    x = Cells(x.r, x.i, x.level, travel_km(c, x.r, x.i))
+    bits = np.zeros(len(x.r), dtype=np.int64)
+    for j, mask in enumerate(violations(c, x).values()):
+        bits |= mask.astype(np.int64) << j
+    return x.r, bits
 
 
 def constraint_masks(
@@ -411,12 +542,19 @@ def constraint_masks(
 
     :return: the speakers' interpreter indices, masks by code (True = violated) and travel km.
     """
-    cols, levels = c.speakers[int(c.r_lang[request])]
-    rows = np.asarray([request], dtype=np.int64)
-    masks, km = static_masks(c, rows, cols, levels)
-    flat = {code: mask[0] for code, mask in masks.items()}
-    flat["not_available"] = ~time_ok(c, np.full(len(cols), request, dtype=np.int64), cols)
-    return cols, flat, km[0]
+    x = speaker_pairs(c, np.asarray([request], dtype=np.int64))
+    x = Cells(x.r, x.i, x.level, travel_km(c, x.r, x.i))
+    return x.i, violations(c, x), x.km
+
+
+def feasible(c: Compiled, r: IntArray, i: IntArray) -> BoolArray:
+    """Whether each flat (request, interpreter) pair passes every hard per-pair check,
+    language included; the engine's final check on its own result."""
+    x = Cells(r, i, speaker_level(c, r, i), travel_km(c, r, i))
+    ok = x.level >= 0
+    for mask in violations(c, x).values():
+        ok &= ~mask
+    return ok
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,137 +571,44 @@ class Pairs:
 _BLOCK_CELLS = 40_000
 
 
-def speaker_pairs(c: Compiled, requests: IntArray) -> tuple[IntArray, IntArray, IntArray]:
-    """Every (request, speaker of its language) pair for the given requests, flat.
+def _passing(c: Compiled, x: Cells) -> tuple[IntArray, IntArray, FloatArray]:
+    """The cells passing every check, flat and in the cells' order (row-major for a block).
 
-    :param requests: ascending request indices.
-    :return: request index, interpreter index and level rank per pair, sorted by request
-        then interpreter (no Python loop, no per-language block).
+    Stage by stage (:data:`STAGES`): the lookups on every cell, the travel km and the
+    radius on the survivors, the binary searches on the fewest. A block stays a block
+    (broadcasting) up to the travel stage and is flattened to its survivors after it.
     """
-    lang = c.r_lang[requests]
-    lo = c.lang_ptr[lang]
-    count = c.lang_ptr[lang + 1] - lo
-    total = int(count.sum())
-    pr = np.repeat(requests, count)
-    first = np.cumsum(count) - count
-    at = np.arange(total, dtype=np.int64) + np.repeat(lo - first, count)
-    return pr, c.spk_i[at], c.spk_level[at]
-
-
-def _static_ok(c: Compiled, pr: IntArray, pi: IntArray, level: IntArray) -> BoolArray:
-    """Constraints 1, 2, 6, 8, 9 on flat pairs (the cheap ones, no geometry or time)."""
-    mode = c.r_mode[pr]
-    pref = c.r_gender[pr]
-    ok = level >= c.r_level[pr]
-    ok &= c.i_modes[pi, mode]
-    ok &= (pref < 0) | (c.i_gender[pi] == pref)
-    ok &= ~(c.r_minors[pr] & ~c.i_child[pi])
-    ok &= ~c.i_declines[pi, c.r_topic[pr]]
-    return ok
-
-
-def pair_km(c: Compiled, pr: IntArray, pi: IntArray) -> FloatArray:
-    """Travel km of flat pairs (0 where the request is not in person)."""
-    km = np.zeros(len(pr))
-    in_person = np.flatnonzero(c.r_mode[pr] == 0)
-    if len(in_person):
-        r, i = pr[in_person], pi[in_person]
-        km[in_person] = haversine_km(c.r_lat[r], c.r_lon[r], c.i_lat[i], c.i_lon[i])
-    return km
-
-
-def _in_keys(sorted_keys: IntArray, c: Compiled, pr: IntArray, pi: IntArray) -> BoolArray:
-    """Whether each flat pair's key ``r * m + i`` is one of the sorted keys."""
-    if len(sorted_keys) == 0:
-        return np.zeros(len(pr), dtype=bool)
-    keys = pr * c.n_interpreters + pi
-    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-    return sorted_keys[at] == keys
-
-
-def _is_forbidden(c: Compiled, pr: IntArray, pi: IntArray) -> BoolArray:
-    """Constraint 7 on flat pairs: the request's client is excluded by the interpreter."""
-    return _in_keys(c.forbidden, c, pr, pi)
-
-
-def _is_excluded(c: Compiled, pr: IntArray, pi: IntArray) -> BoolArray:
-    """Extension: the request excludes the interpreter (``excluded_interpreters``)."""
-    return _in_keys(c.excluded_interpreter_keys, c, pr, pi)
-
-
-def pair_violations(c: Compiled, requests: IntArray) -> tuple[IntArray, IntArray]:
-    """Per (request, speaker) pair a bit set of the violated :data:`PAIR_CODES`.
-
-    :param requests: ascending request indices.
-    :return: the pairs' request indices and their violation bits (bit ``j`` is
-        ``PAIR_CODES[j]``); a pair with no bit set is a candidate.
-    """
-    pr, pi, level = speaker_pairs(c, requests)
-    mode = c.r_mode[pr]
-    pref = c.r_gender[pr]
-    km = pair_km(c, pr, pi)
-    masks = (
-        level < c.r_level[pr],
-        ~c.i_modes[pi, mode],
-        (mode == 0) & ~(km <= c.i_max_km[pi]),
-        ~time_ok(c, pr, pi),
-        (pref >= 0) & (c.i_gender[pi] != pref),
-        _is_forbidden(c, pr, pi),
-        c.r_minors[pr] & ~c.i_child[pi],
-        c.i_declines[pi, c.r_topic[pr]],
-        _is_excluded(c, pr, pi),
-    )
-    bits = np.zeros(len(pr), dtype=np.int64)
-    for j, mask in enumerate(masks):
-        bits |= mask.astype(np.int64) << j
-    return pr, bits
+    ok = ~_violates_any(c, x, "lookup")
+    if x.r.ndim == 2:
+        x = Cells(x.r, x.i, x.level, travel_km(c, x.r, x.i))
+        ok &= ~_violates_any(c, x, "travel")
+        a, b = np.nonzero(ok)
+        x = Cells(x.r[a, 0], x.i[0, b], x.level[0, b], x.km[a, b])
+    else:
+        x = x.take(np.flatnonzero(ok))
+        x = Cells(x.r, x.i, x.level, travel_km(c, x.r, x.i))
+        x = x.take(np.flatnonzero(~_violates_any(c, x, "travel")))
+    x = x.take(np.flatnonzero(~_violates_any(c, x, "search")))
+    return x.r, x.i, x.km
 
 
 def _block_pairs(c: Compiled, li: int) -> tuple[IntArray, IntArray, FloatArray]:
     """Candidate pairs of one big language as a dense block (broadcasting is cheaper there)."""
     rows = np.flatnonzero(c.r_lang == li)
     cols, levels = c.speakers[li]
-    ok = levels[None, :] >= c.r_level[rows][:, None]
-    ok &= c.i_modes[cols][:, c.r_mode[rows]].T
-    pref = c.r_gender[rows][:, None]
-    ok &= (pref < 0) | (c.i_gender[cols][None, :] == pref)
-    ok &= ~(c.r_minors[rows][:, None] & ~c.i_child[cols][None, :])
-    ok &= ~c.i_declines[cols][:, c.r_topic[rows]].T
-    km = np.zeros(ok.shape)
-    in_person = c.r_mode[rows] == 0
-    if in_person.any():
-        near = distances(c, rows[in_person], cols)
-        km[in_person] = near
-        ok[in_person] &= near <= c.i_max_km[cols][None, :]
-    a, b = np.nonzero(ok)
-    pr, pi = rows[a], cols[b]
-    keep = np.flatnonzero(time_ok(c, pr, pi) & ~_is_forbidden(c, pr, pi) & ~_is_excluded(c, pr, pi))
-    return pr[keep], pi[keep], km[a[keep], b[keep]]
-
-
-def _flat_pairs(c: Compiled, requests: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
-    """Candidate pairs of the given requests from flat (request, speaker) pair arrays."""
-    pr, pi, level = speaker_pairs(c, requests)
-    keep = np.flatnonzero(_static_ok(c, pr, pi, level))
-    pr, pi = pr[keep], pi[keep]
-    km = pair_km(c, pr, pi)
-    keep = np.flatnonzero((c.r_mode[pr] != 0) | (km <= c.i_max_km[pi]))
-    pr, pi, km = pr[keep], pi[keep], km[keep]
-    keep = np.flatnonzero(time_ok(c, pr, pi) & ~_is_forbidden(c, pr, pi) & ~_is_excluded(c, pr, pi))
-    return pr[keep], pi[keep], km[keep]
+    return _passing(c, Cells(rows[:, None], cols[None, :], levels[None, :], np.zeros((1, 1))))
 
 
 def candidate_pairs(c: Compiled) -> Pairs:
-    """Every pair satisfying hard constraints 1-4 and 6-9 (and busy + gap of 5), and not
-    excluded by the request (``excluded_interpreters``, an extension).
+    """Every pair passing :data:`CHECKS`: hard constraints 1-4 and 6-9, the busy part of 5,
+    and the request's ``excluded_interpreters`` (an extension).
 
     Languages whose requests x speakers block exceeds ``_BLOCK_CELLS`` (the big languages of
     a state instance) are checked as one dense boolean block each, by broadcasting; all
     other requests together as flat (request, speaker) pair arrays in one pass, so a county
     instance costs a fixed number of numpy calls however many languages it has. Both paths
-    apply the cheap constraints first and the time checks (availability, busy + gap) and
-    excluded clients on the surviving pairs only. The pairs come out sorted by request,
-    then interpreter.
+    run the same checks stage by stage (see :func:`_passing`). The pairs come out sorted by
+    request, then interpreter.
     """
     n_lang = len(c.languages)
     rows_per_lang = np.bincount(c.r_lang, minlength=n_lang)
@@ -572,7 +617,7 @@ def candidate_pairs(c: Compiled) -> Pairs:
     parts = [_block_pairs(c, int(li)) for li in big.tolist()]
     small = np.flatnonzero(~np.isin(c.r_lang, big)) if len(big) else np.arange(c.n_requests)
     if len(small):
-        parts.append(_flat_pairs(c, small))
+        parts.append(_passing(c, speaker_pairs(c, small)))
     if not parts:
         empty = np.empty(0, dtype=np.int64)
         return Pairs(empty, empty, np.empty(0, dtype=np.float64))

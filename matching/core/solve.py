@@ -31,9 +31,10 @@ How the engine stays free of double bookings while reaching (close to) the optim
    schedule conflict-free and strictly increases the gain, so the search terminates; work
    budgets are counted in steps, not seconds.
 5. **Travel polish and final check.** Assigned requests move to a cheaper free candidate
-   where one exists (weight unchanged), and a last independent pass over the result drops
-   anything that would violate a hard constraint (it never fires; tests and the benchmark
-   check this with a separate checker).
+   where one exists (weight unchanged), and a last pass over the result re-evaluates the
+   table of per-pair checks on every assignment and drops anything that would violate a
+   hard constraint or overlap (it never fires; tests and the benchmark check this with a
+   separate checker).
 6. **Baseline floor.** A first-come-first-served greedy (:func:`greedy`, the coordinators'
    way) runs on the same candidate pairs; if it beats the engine by the objective (weight,
    then secondary cost), its result (improved by the same local search) is returned. So the
@@ -61,6 +62,7 @@ from matching.core.feasibility import (
     BoolArray,
     FloatArray,
     IntArray,
+    feasible,
     schedule_index,
     sorted_unique,
 )
@@ -658,6 +660,22 @@ def _local_search(p: Problem, chosen: IntArray, scope: BoolArray) -> IntArray:
 # --------------------------------------------------------------------------- safety net
 
 
+def _drop_infeasible(p: Problem, chosen: IntArray) -> IntArray:
+    """Drop any assignment whose pair fails a hard per-pair check (the same table of
+    checks, :data:`~matching.core.feasibility.CHECKS`, re-evaluated on the result).
+
+    Only candidate pairs are ever chosen, so this never fires; like :func:`_drop_conflicts`
+    it makes "never violates" independent of the solver's bookkeeping.
+    """
+    assigned = np.flatnonzero(chosen >= 0)
+    ok = feasible(p.compiled, assigned, p.pairs.interpreter[chosen[assigned]])
+    if ok.all():
+        return chosen
+    chosen = chosen.copy()
+    chosen[assigned[~ok]] = -1
+    return chosen
+
+
 def _drop_conflicts(p: Problem, chosen: IntArray) -> IntArray:
     """Drop any assignment sharing time with an earlier one of its interpreter.
 
@@ -744,12 +762,13 @@ def assign(p: Problem, *, improve: bool = True) -> IntArray:
         exact = _rounds(p, chosen)
         has_candidates = p.r_ptr[1:] > p.r_ptr[:-1]
         if not improve or np.all(exact | ~has_candidates):
-            return _drop_conflicts(p, chosen)  # (when all exact: optimal, nothing beats it)
+            # (when all exact: optimal, nothing beats it)
+            return _drop_conflicts(p, _drop_infeasible(p, chosen))
         chosen = _local_search(p, chosen, ~exact)
         baseline = greedy(p)
         if _better(p, baseline, chosen):
             chosen = _local_search(p, baseline, np.ones(n, dtype=bool))
-    return _drop_conflicts(p, chosen)
+    return _drop_conflicts(p, _drop_infeasible(p, chosen))
 
 
 # --------------------------------------------------------------------------- entry point
