@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest
+from api.serializers import ItemSerializer
 from core.choices import Gender, Level, Mode, Topic
 from core.models import Role
 from core.scoping import center_ids_for, has_role, is_admin
@@ -42,12 +43,12 @@ MAX_LANGUAGES = 20
 MAX_SLOTS = 50
 
 
-class LanguageSerializer(serializers.Serializer):
+class LanguageSerializer(ItemSerializer):
     language = serializers.CharField(max_length=12)
     level = serializers.ChoiceField(choices=Level.choices)
 
 
-class AvailabilitySerializer(serializers.Serializer):
+class AvailabilitySerializer(ItemSerializer):
     weekday = serializers.ChoiceField(
         choices=WeeklySlot.Weekday.choices, help_text="0 = Monday … 6 = Sunday"
     )

@@ -38,6 +38,7 @@ from rest_framework.views import APIView
 from api.centers import center_for_create
 from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest
+from api.serializers import ItemSerializer
 from core.models import Center, Role
 from core.scoping import has_role
 from volunteers import selectors, services
@@ -53,12 +54,12 @@ from volunteers.throttling import RegistrationThrottle
 # --------------------------------------------------------------------------- serializers
 
 
-class LanguageSkillSerializer(serializers.Serializer):
+class LanguageSkillSerializer(ItemSerializer):
     language = serializers.CharField(max_length=20, source="language_id")
     level = serializers.CharField(max_length=20)
 
 
-class SlotSerializer(serializers.Serializer):
+class SlotSerializer(ItemSerializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 = Monday")
     start = serializers.TimeField(format="%H:%M", source="start_time")
     end = serializers.TimeField(format="%H:%M", source="end_time")
