@@ -40,7 +40,8 @@ MAX_ID = 2**31 - 1
 REQUEST_STATUSES = ", ".join(InterpreterRequest.Status.values)
 
 PLACE_FORMAT = _(
-    "Give the place as an object with name, street, postcode and city, or as the id of a place."
+    "Please give the place as an object with street, postcode and city, "
+    "or as the id of one of the center's places."
 )
 
 
