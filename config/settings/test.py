@@ -12,3 +12,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not the shared in-memory database: concurrency tests need real parallel
+    # transactions with SQLite's own locking (shared-cache memory databases refuse at once
+    # with "table is locked"). One file per test process, removed after the run.
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"wir-test-{os.getpid()}.sqlite3")
+    }
