@@ -8,6 +8,7 @@ reference or the street (the street comes only with the assignment).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -83,7 +84,11 @@ def _send(
             continue
         with translation.override(recipient.language or settings.LANGUAGE_CODE):
             subject, body, sms = compose()
-        who = recipient.user.pk if recipient.user is not None else recipient.email
+        who = (
+            f"u{recipient.user.pk}"
+            if recipient.user is not None
+            else hashlib.sha256(recipient.email.encode()).hexdigest()[:16]
+        )
         key = f"{event}:{obj._meta.model_name}:{obj.pk}:{who}"
         sent += deliver(
             key=f"{key}:email",
