@@ -1,4 +1,5 @@
-"""Web pages of the core: landing page, departments, places, members, audit trail."""
+"""Web pages of the core: landing page, departments, places, members, audit trail, login
+and password reset."""
 
 from django.urls import path
 
@@ -16,4 +17,8 @@ urlpatterns = [
     path("members/", views.member_list, name="member-list"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("audit/", views.audit_list, name="audit-list"),
+    # Before django.contrib.auth.urls (config/urls.py): the same names, with the lockout
+    # messages and the reset limits of core.auth.
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
 ]

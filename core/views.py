@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -13,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import selectors, services
 from core.audit_display import describe_events, object_kinds
+from core.auth import RESET_LIMITED, LoginForm, PasswordResetForm, ResetLimited
 from core.forms import AuditFilterForm, DepartmentForm, PlaceForm
 from core.models import Center, Department, Place, Role
 from core.navigation import collect_home_cards
@@ -218,3 +222,27 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query": query_without_page(request),
         },
     )
+
+
+# --------------------------------------------------------------------------- logging in
+
+
+class LoginView(auth_views.LoginView):
+    """The login page: plain messages for a wrong password and for a lockout
+    (:class:`core.auth.LoginForm`); the lockout itself is in the authentication backend."""
+
+    form_class = LoginForm
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, limited per e-mail and per client address
+    (:class:`core.auth.PasswordResetForm`)."""
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            return super().form_valid(form)
+        except ResetLimited:
+            form.add_error(None, RESET_LIMITED)
+            return self.render_to_response(self.get_context_data(form=form), status=429)

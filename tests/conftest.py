@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from core.models import Center, Department, Place, Role, User
@@ -15,6 +17,12 @@ from tests.factories import (
     PlaceFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Throttles and failed-login counts live in the cache: every test starts from zero."""
+    cache.clear()
 
 
 @dataclass
@@ -71,3 +79,13 @@ def api_as(api_client: APIClient, tenant: Tenant):  # type: ignore[no-untyped-de
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox() -> Any:
+    """Each test starts with an empty in-memory SMS outbox (like Django's mail.outbox)."""
+    from core.sms import MemorySmsBackend
+
+    MemorySmsBackend.outbox.clear()
+    yield
+    MemorySmsBackend.outbox.clear()
