@@ -60,8 +60,12 @@ class AssignmentOutputSerializer(serializers.Serializer):
     @extend_schema_field(RequestOutputSerializer)
     def get_request(self, obj: Assignment) -> dict[str, Any]:
         user = self.context["user"]
+        request = obj.request
+        if obj.status != Assignment.Status.CANCELLED:
+            # At most one assignment of a request holds its interpreter: this one.
+            request.holding_assignments = [obj]  # type: ignore[attr-defined]
         context = {"user": user, "hide_client_ref": not _sees_client_ref(user, obj)}
-        return RequestOutputSerializer(obj.request, context=context).data
+        return RequestOutputSerializer(request, context=context).data
 
     @extend_schema_field(RequestInterpreterSerializer)
     def get_interpreter(self, obj: Assignment) -> dict[str, Any]:

@@ -279,6 +279,7 @@ class RequestListApi(APIView):
         date_from = serializers.DateField(required=False, allow_null=True, default=None)
         date_to = serializers.DateField(required=False, allow_null=True, default=None)
         q = serializers.CharField(max_length=40, required=False, allow_blank=True)
+        search = serializers.CharField(max_length=40, required=False, allow_blank=True)
         department = serializers.IntegerField(
             min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None
         )
@@ -308,6 +309,7 @@ class RequestListApi(APIView):
             OpenApiParameter("from", str, description="First day (YYYY-MM-DD, Europe/Berlin)."),
             OpenApiParameter("to", str, description="Last day (inclusive)."),
             OpenApiParameter("q", str, description="Search in the client reference."),
+            OpenApiParameter("search", str, description="The same as q."),
             OpenApiParameter("department", int),
         ],
         responses=RequestOutputSerializer(many=True),
@@ -325,7 +327,7 @@ class RequestListApi(APIView):
             mode=data.get("mode", ""),
             date_from=data.get("from"),
             date_to=data.get("to"),
-            search=data.get("q", "").strip(),
+            search=(data.get("q") or data.get("search") or "").strip(),
             department=data.get("department"),
         )
         paginator = PageNumberPagination()
@@ -353,7 +355,12 @@ class RequestListApi(APIView):
 
 class RequestDetailApi(APIView):
     class InputSerializer(RequestInputSerializer):
-        pass
+        department = serializers.IntegerField(
+            min_value=1,
+            max_value=MAX_ID,
+            required=False,
+            help_text="Another department of the same center.",
+        )
 
     @extend_schema(operation_id="requests_retrieve", responses=RequestOutputSerializer)
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:

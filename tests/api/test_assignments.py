@@ -348,3 +348,22 @@ def test_past_assignment_cannot_be_cancelled(api_as, me, tenant) -> None:
 
     assert response.status_code in (400, 409)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", ["volunteer", "caseworker", "coordinator"])
+def test_list_reads_in_a_fixed_number_of_queries(api_as, me, tenant, role) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as(role)
+    booked(me, tenant, days=7)
+    client.get(LIST)  # warm up (the caller's memberships are read once)
+    with CaptureQueriesContext(connection) as one:
+        client.get(LIST)
+    for day in range(8, 12):
+        booked(me, tenant, days=day)
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(LIST)
+
+    assert response.json()["count"] == 5
+    assert len(five) == len(one)

@@ -385,3 +385,21 @@ def test_malformed_decline_body_is_a_400(api_as, mine, body) -> None:
 
     assert response.status_code == 400
     assert snapshot() == before
+
+
+def test_list_reads_in_a_fixed_number_of_queries(api_as, me, tenant) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as("volunteer")
+    offer_to(me, tenant)
+    client.get(LIST)  # warm up (the caller's memberships are read once)
+    with CaptureQueriesContext(connection) as one:
+        client.get(LIST)
+    for _ in range(4):
+        offer_to(me, tenant)
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(LIST)
+
+    assert response.json()["count"] == 5
+    assert len(five) == len(one)

@@ -830,3 +830,59 @@ def test_cancel_anonymous_is_401(tenant) -> None:
     assert response.status_code == 401
     request.refresh_from_db()
     assert request.status == InterpreterRequest.Status.OPEN
+
+
+def test_search_is_an_alias_of_q(api_as, tenant) -> None:
+    own_request(tenant, client_ref="K-1")
+    own_request(tenant, client_ref="K-22")
+
+    response = api_as("caseworker").get(LIST, {"search": "22"})
+
+    assert [row["client_ref"] for row in response.json()["results"]] == ["K-22"]
+
+
+def test_open_request_moves_to_another_department_of_the_center(api_as, tenant) -> None:
+    request = own_request(tenant)
+    other = DepartmentFactory(center=tenant.center)
+
+    response = api_as("coordinator").patch(detail(request), {"department": other.pk}, format="json")
+
+    assert response.status_code == 200, response.json()
+    request.refresh_from_db()
+    assert request.department == other
+
+
+def test_request_cannot_move_to_the_other_center(api_as, tenant, other_tenant) -> None:
+    request = own_request(tenant)
+    before = snapshot()
+
+    response = api_as("coordinator").patch(
+        detail(request), {"department": other_tenant.department.pk}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "department" in response.json()
+    assert snapshot() == before
+
+
+def _assigned(tenant: Any, n: int) -> None:
+    for _ in range(n):
+        AssignmentFactory(request=own_request(tenant, status=InterpreterRequest.Status.ASSIGNED))
+
+
+def test_list_reads_in_a_fixed_number_of_queries(api_as, tenant) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as("coordinator")
+    _assigned(tenant, 1)
+    client.get(LIST)  # warm up (the caller's memberships are read once)
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(LIST)
+    _assigned(tenant, 4)
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(LIST)
+
+    assert response.json()["count"] == 5
+    assert len(five) == len(one)
