@@ -282,11 +282,15 @@ class RequestForm(forms.Form):
         choice_field(self, "topic").choices = (
             [("", "—")]
             + [(value, label) for value, label in Topic.choices if value not in excluded]
-            + [(value, label) for value, label in Topic.choices if value in excluded]
+            + [
+                (value, gettext("%(setting)s (not served by this pool)") % {"setting": label})
+                for value, label in Topic.choices
+                if value in excluded
+            ]
         )
         if excluded:
             names = ", ".join(str(Topic(code).label) for code in Topic.values if code in excluded)
-            self.fields["topic"].help_text = _(
+            self.fields["topic"].help_text = gettext(
                 "This pool does not serve: %(settings)s. For these, please book a "
                 "professional interpreter."
             ) % {"settings": names}
