@@ -1,18 +1,26 @@
-"""``POST /api/v1/auth/token/`` and ``GET /api/v1/me/``."""
+"""``POST /api/v1/auth/token/`` (trade user name and password for a token),
+``DELETE /api/v1/auth/token/`` (the owner revokes it) and ``GET /api/v1/me/``.
+
+A token ends when its owner deletes it or when the password changes
+(:func:`core.auth.revoke_tokens_on_password_change`); logging in again then gives a new one.
+Failed logins count towards the lockout of :mod:`core.auth`.
+"""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from api.parsers import FormParser, JSONParser
 from api.permissions import AuthenticatedRequest
+from api.throttling import AnonRateThrottle
 from core.scoping import user_memberships
 
 
@@ -31,6 +39,14 @@ class AuthTokenApi(ObtainAuthToken):
     )
     def post(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().post(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        """Revoke the caller's token (every token of the caller): logged out of the API."""
+        if not request.user or not request.user.is_authenticated:
+            raise NotAuthenticated
+        Token.objects.filter(user_id=request.user.pk).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):

@@ -23,4 +23,7 @@ class CoreConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from core import signals  # noqa: F401  (connects the audit receivers)
+        from core import (  # noqa: F401  (connect the receivers)
+            auth,  # API tokens end with a password change
+            signals,  # logins and logouts in the audit trail
+        )

@@ -19,11 +19,18 @@ SCOPE = "register"
 
 
 class RegistrationThrottle(ScopedRateThrottle):
-    """Per client address (and per user when logged in), counted in the default cache."""
+    """Per client address only, counted in the default cache.
+
+    Never per user: a registrant can log in at once, and counting per login would give
+    every new login a fresh allowance.
+    """
 
     def get_rate(self) -> str | None:
         rates = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})
         return rates.get(self.scope)
+
+    def get_cache_key(self, request: Request, view: APIView) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class _RegistrationView:

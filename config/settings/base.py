@@ -105,6 +105,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+#: The only authentication backend: Django's, behind the failed-login lockout.
+AUTHENTICATION_BACKENDS = ["core.auth.LockoutBackend"]
+#: ``LOGIN_FAILURE_LIMIT``: wrong passwords for one user name before logins for it are
+#: blocked for ``LOGIN_LOCKOUT_MINUTES``.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+#: ``LOGIN_ADDRESS_FAILURE_LIMIT``: failed logins from one client address before logins from
+#: it are blocked for ``LOGIN_LOCKOUT_MINUTES``.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+#: ``LOGIN_LOCKOUT_MINUTES``: how long the failures count and a lockout lasts.
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+#: ``PASSWORD_RESET_LIMIT``: password-reset mails per e-mail address in an hour.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
+#: ``PASSWORD_RESET_ADDRESS_LIMIT``: password-reset requests per client address in an hour
+#: (offices share one address: keep it well above one person's need).
+PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 20)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -115,6 +131,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers follow the UI language: German formats from Django, English ones from
+# ``config/formats/en`` (day before month). Thousands are not grouped site-wide, because
+# templates print ids into links and form values; figures use core's ``number`` filter.
+FORMAT_MODULE_PATH = ["config.formats"]
+USE_THOUSAND_SEPARATOR = False
+# Every form renders with the project's widget templates (a real empty choice label).
+FORM_RENDERER = "core.forms_renderer.ProjectFormRenderer"
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -185,6 +208,10 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonRateThrottle",
+        "api.throttling.UserRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "register": THROTTLE_REGISTER,
         "anon": THROTTLE_ANON,

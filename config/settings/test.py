@@ -23,3 +23,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"wir-test-{os.getpid()}.sqlite3")
     }
+
+# Generous general API rates: a test makes many requests from one address and user.
+# Throttling itself is tested with low rates set through the ``settings`` fixture.
+REST_FRAMEWORK = {  # noqa: F405
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {
+        **REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],  # noqa: F405
+        "anon": "100000/minute",
+        "user": "100000/minute",
+    },
+}

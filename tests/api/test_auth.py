@@ -99,3 +99,82 @@ def test_openapi_schema_generates_without_warnings(tmp_path):
     target = tmp_path / "schema.yaml"
     call_command("spectacular", "--fail-on-warn", "--file", str(target))
     assert "/api/v1/auth/token/" in target.read_text()
+
+
+# --------------------------------------------------------------------------- token lifetime
+
+
+def token_for(client: APIClient, username: str, password: str) -> str:
+    response = client.post(
+        reverse("api-auth-token"), {"username": username, "password": password}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    return response.json()["token"]
+
+
+def me_status(token: str) -> int:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client.get(reverse("api-me")).status_code
+
+
+def test_the_owner_revokes_the_token_and_a_new_login_gets_a_new_one(tenant):
+    old = token_for(APIClient(), "caseworker-eigen", "secret-pass-123")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {old}")
+    assert client.delete(reverse("api-auth-token")).status_code == 204
+    assert me_status(old) == 401
+    new = token_for(APIClient(), "caseworker-eigen", "secret-pass-123")
+    assert new != old and me_status(new) == 200
+
+
+def test_revoking_without_a_login_is_401(db):
+    assert APIClient().delete(reverse("api-auth-token")).status_code == 401
+
+
+def test_a_password_change_revokes_the_tokens(tenant):
+    from django.test import Client
+
+    old = token_for(APIClient(), "caseworker-eigen", "secret-pass-123")
+    web = Client()
+    web.force_login(tenant.users["caseworker"])
+    response = web.post(
+        reverse("password_change"),
+        {
+            "old_password": "secret-pass-123",
+            "new_password1": "Winter-Regen-2027",
+            "new_password2": "Winter-Regen-2027",
+        },
+    )
+    assert response.status_code == 302
+    assert me_status(old) == 401
+    new = token_for(APIClient(), "caseworker-eigen", "Winter-Regen-2027")
+    assert new != old and me_status(new) == 200
+
+
+def test_a_password_reset_revokes_the_tokens(tenant, mailoutbox):
+    import re
+
+    from django.test import Client
+
+    user = tenant.users["caseworker"]
+    user.email = "cw@example.org"
+    user.save()
+    old = token_for(APIClient(), "caseworker-eigen", "secret-pass-123")
+    web = Client()
+    web.post(reverse("password_reset"), {"email": "cw@example.org"})
+    link = re.search(r"/accounts/reset/\S+/", mailoutbox[-1].body).group(0)
+    form_url = web.get(link).url  # Django swaps the token for a session and redirects
+    response = web.post(
+        form_url, {"new_password1": "Winter-Regen-2027", "new_password2": "Winter-Regen-2027"}
+    )
+    assert response.status_code == 302
+    assert me_status(old) == 401
+
+
+def test_saving_a_user_without_a_new_password_keeps_the_token(tenant):
+    token = token_for(APIClient(), "caseworker-eigen", "secret-pass-123")
+    user = tenant.users["caseworker"]
+    user.first_name = "Neu"
+    user.save()
+    assert me_status(token) == 200
