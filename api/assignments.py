@@ -27,6 +27,7 @@ from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest
 from core.models import Role
 from core.scoping import department_ids_for, has_role
+from core.services import audit_view
 from requests import selectors, services
 from requests.models import Assignment
 
@@ -138,6 +139,13 @@ class AssignmentDetailApi(APIView):
     @extend_schema(operation_id="assignments_retrieve", responses=AssignmentOutputSerializer)
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         assignment = selectors.assignment_get(user=request.user, pk=pk)
+        volunteer = assignment.interpreter.volunteer
+        audit_view(
+            actor=request.user,
+            obj=volunteer,
+            center=assignment.request.center_id,
+            own_user_id=volunteer.user_id,
+        )
         return Response(_output(assignment, user=request.user))
 
 

@@ -31,6 +31,7 @@ from api.permissions import AuthenticatedRequest
 from core.choices import Gender, Level, Mode, Topic
 from core.models import Role
 from core.scoping import has_role
+from core.services import audit_view
 from requests import selectors, services
 from requests.models import NOTES_MAX_LENGTH, InterpreterRequest, Priority
 
@@ -365,7 +366,14 @@ class RequestDetailApi(APIView):
     @extend_schema(operation_id="requests_retrieve", responses=RequestOutputSerializer)
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         found = selectors.request_get(user=request.user, pk=pk)
-        return Response(request_output(found, user=request.user))
+        data = request_output(found, user=request.user)
+        assignment = selectors.holding_assignment(found)
+        if data["interpreter"] is not None and assignment is not None:
+            # The interpreter's name and phone are personal data: who saw them is recorded.
+            audit_view(
+                actor=request.user, obj=assignment.interpreter.volunteer, center=found.center_id
+            )
+        return Response(data)
 
     @extend_schema(
         operation_id="requests_partial_update",

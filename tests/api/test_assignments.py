@@ -367,3 +367,14 @@ def test_list_reads_in_a_fixed_number_of_queries(api_as, me, tenant, role) -> No
 
     assert response.json()["count"] == 5
     assert len(five) == len(one)
+
+
+def test_opening_an_assignment_is_audited_except_for_the_interpreter(api_as, tenant, mine) -> None:
+    from core.models import AuditEvent
+
+    api_as("volunteer").get(detail(mine))
+    api_as("caseworker").get(detail(mine))
+
+    (event,) = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW)
+    assert event.actor == tenant.users["caseworker"]
+    assert event.object_id == str(mine.interpreter.volunteer_id)

@@ -403,3 +403,36 @@ def test_list_reads_in_a_fixed_number_of_queries(api_as, me, tenant) -> None:
 
     assert response.json()["count"] == 5
     assert len(five) == len(one)
+
+
+# --------------------------------------------------------------------------- concurrency
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_accepts_racing_over_the_api_exactly_one_wins(tenant) -> None:
+    import threading
+
+    from django.db import connections
+
+    profile = interpreter(center=tenant.center, user=tenant.users["volunteer"])
+    offer = offer_to(profile, tenant)
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def accept_now() -> None:
+        client = APIClient()
+        client.force_authenticate(tenant.users["volunteer"])
+        try:
+            barrier.wait(timeout=10)
+            statuses.append(client.post(accept(offer)).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept_now) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == [200, 409]
+    assert Assignment.objects.filter(request=offer.request).count() == 1

@@ -886,3 +886,19 @@ def test_list_reads_in_a_fixed_number_of_queries(api_as, tenant) -> None:
 
     assert response.json()["count"] == 5
     assert len(five) == len(one)
+
+
+def test_seeing_the_interpreter_is_audited(api_as, tenant) -> None:
+    from core.models import AuditEvent
+
+    assignment = AssignmentFactory(
+        request=own_request(tenant, status=InterpreterRequest.Status.ASSIGNED)
+    )
+    open_one = own_request(tenant)
+
+    api_as("caseworker").get(detail(assignment.request))
+    api_as("caseworker").get(detail(open_one))
+
+    (event,) = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW)
+    assert event.actor == tenant.users["caseworker"]
+    assert event.object_id == str(assignment.interpreter.volunteer_id)
