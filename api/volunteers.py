@@ -1,7 +1,9 @@
 """``/api/v1/volunteers/``: the volunteer registry.
 
 - ``POST register/``: anonymous self-registration, throttled per client address
-  (scope ``register``, rate ``THROTTLE_REGISTER``). The username and password are
+  (scope ``register``, rate ``THROTTLE_REGISTER``); answers 202 with a message only, the
+  same when the address or user name is registered already (the e-mail says what
+  happened, see ``volunteers.services.volunteer_register``). The username and password are
   chosen here; the login works at once and sees its own record; the ``volunteer``
   membership follows at approval. A confirmation e-mail with a signed link
   (valid 7 days) is sent; the record enters the approval queue once confirmed.
@@ -191,18 +193,17 @@ class VolunteerRegisterApi(APIView):
         password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
 
     class OutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        status = serializers.CharField()
-        username = serializers.CharField(source="user.username")
+        # Only a message: the answer is the same whether the address or user name was
+        # registered already (the e-mail tells the person), so it reveals nobody.
         detail = serializers.CharField()
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    @extend_schema(request=InputSerializer, responses={202: OutputSerializer})
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         center = _center_by_id_or_slug(data.pop("center"))
-        volunteer = services.volunteer_register(
+        services.volunteer_register(
             center=center,
             first_name=data["first_name"],
             last_name=data["last_name"],
@@ -218,9 +219,8 @@ class VolunteerRegisterApi(APIView):
             username=data["username"],
             password=data["password"],
         )
-        # An ad-hoc attribute for OutputSerializer.detail, not a model field.
-        volunteer.detail = str(REGISTERED_MESSAGE)  # type: ignore[attr-defined]
-        return Response(self.OutputSerializer(volunteer).data, status=status.HTTP_201_CREATED)
+        body = self.OutputSerializer({"detail": str(REGISTERED_MESSAGE)}).data
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
 def _center_by_id_or_slug(value: str) -> Center:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.cache import cache
@@ -247,7 +248,9 @@ def _clean_phone(raw: str, *, required: bool) -> str:
         raise ValidationError({"phone": exc.messages}) from exc
 
 
-def _clean_email(raw: str, *, center: Center, exclude_pk: int | None = None) -> str:
+def _clean_email(
+    raw: str, *, center: Center, exclude_pk: int | None = None, check_taken: bool = True
+) -> str:
     email = (raw or "").strip().lower()
     if not email:
         raise ValidationError({"email": [_("Please enter your e-mail address.")]})
@@ -257,6 +260,8 @@ def _clean_email(raw: str, *, center: Center, exclude_pk: int | None = None) -> 
         validate_email(email)
     except ValidationError as exc:
         raise ValidationError({"email": [_("Please enter a valid e-mail address.")]}) from exc
+    if not check_taken:
+        return email
     taken = Volunteer.objects.filter(center=center, email__iexact=email)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
@@ -366,9 +371,16 @@ def volunteer_weekly_slots_set(
 # --------------------------------------------------------------------------- registration
 
 
+def _confirmation_signer(email: str) -> signing.TimestampSigner:
+    # The address is part of the salt, not of the token: the link names only the record's
+    # id, yet stops working once the address changes.
+    return signing.TimestampSigner(salt=f"{CONFIRM_SALT}:{email.strip().lower()}")
+
+
 def confirmation_token(volunteer: Volunteer) -> str:
-    """A signed token for the e-mail link (bound to the address, valid for 7 days)."""
-    return signing.dumps({"v": volunteer.pk, "e": volunteer.email}, salt=CONFIRM_SALT)
+    """A signed token for the e-mail link: the volunteer's id and a signature bound to the
+    current address (which the token does not contain), valid for 7 days."""
+    return _confirmation_signer(volunteer.email).sign(str(volunteer.pk))
 
 
 def confirmation_url(volunteer: Volunteer) -> str:
@@ -480,9 +492,14 @@ def volunteer_register(
     privacy_version: str,
     username: str,
     password: str,
-) -> Volunteer:
+) -> Volunteer | None:
     """Public self-registration: the person, a login, the privacy consent, languages and
     availability, in status ``registered``; then the confirmation e-mail goes out.
+
+    When the address is already registered with the center, or the user name is taken,
+    nothing is stored and the answer is the same as for a registration (None instead of
+    the record, which callers do not show): only a mail to the address says what happened
+    (:func:`_registration_refused`), so the form tells nobody who is registered.
 
     The login (``username``/``password``, chosen here) can sign in at once and sees its
     own record; the ``volunteer`` membership follows at approval.
@@ -490,11 +507,14 @@ def volunteer_register(
     :raises ValidationError: field errors (``first_name``, ``email``, ``phone``, ``place``,
         ``languages``, ``availability``, ``privacy_consent``, ``username``, ``password``, …);
         nothing is stored then.
+    :return: the new volunteer, or None when the address or user name was taken.
     """
     errors = _Errors()
     first = errors.run(_clean_name, first_name, "first_name")
     last = errors.run(_clean_name, last_name, "last_name")
-    email_clean = errors.run(_clean_email, email, center=center)
+    # Whether the address or the user name is taken is not an error here: the answer would
+    # tell anyone whether someone is registered. The mail says it (_registration_refused).
+    email_clean = errors.run(_clean_email, email, center=center, check_taken=False)
     phone_clean = errors.run(_clean_phone, phone, required=True)
     home = errors.run(_clean_home, center=center, place=place, postcode=postcode, required=True)
     langs = errors.run(clean_languages, languages)
@@ -512,8 +532,23 @@ def volunteer_register(
             _("The privacy notice has changed. Please read the current version (%(v)s).")
             % {"v": PRIVACY_NOTICE_VERSION},
         )
-    login = errors.run(_clean_login, username, password, first=first, last=last, email=email_clean)
+    login = errors.run(
+        _clean_login,
+        username,
+        password,
+        first=first,
+        last=last,
+        email=email_clean,
+        check_taken=False,
+    )
     errors.raise_if_any()
+    email_taken = Volunteer.objects.filter(center=center, email__iexact=email_clean).exists()
+    if email_taken or User.objects.filter(username__iexact=login).exists():
+        make_password(password)  # as long as a registration takes: the timing tells nothing
+        _registration_refused(
+            center=center, email=email_clean, reason="email" if email_taken else "username"
+        )
+        return None
 
     town, postcode_clean = home
     # The login gets the address once it is confirmed (volunteer_confirm_email): until
@@ -565,8 +600,31 @@ def volunteer_register(
     return volunteer
 
 
+def _registration_refused(*, center: Center, email: str, reason: str) -> None:
+    """Tell the address of a refused registration why (after commit): it is registered with
+    the center already (``reason="email"``: how to log in or reset the password), or the
+    chosen user name is taken (``"username"``: register again with another one)."""
+    register = reverse("volunteer-register", args=[center.slug])
+    context = {
+        "center": center,
+        "login_url": f"{settings.SITE_URL}{reverse('login')}",
+        "reset_url": f"{settings.SITE_URL}{reverse('password_reset')}",
+        "register_url": f"{settings.SITE_URL}{register}",
+    }
+    kind = "registered_already" if reason == "email" else "username_taken"
+    subject = render_to_string(f"volunteers/email/{kind}_subject.txt", context).strip()
+    body = render_to_string(f"volunteers/email/{kind}_body.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+
+
 def _clean_login(
-    username: str, password: str, *, first: str | None, last: str | None, email: str | None
+    username: str,
+    password: str,
+    *,
+    first: str | None,
+    last: str | None,
+    email: str | None,
+    check_taken: bool = True,
 ) -> str:
     errors = _Errors()
     name = (username or "").strip()
@@ -583,7 +641,7 @@ def _clean_login(
                 _("Please use only letters, digits and the characters @ . + - _ in the user name."),
             )
         else:
-            if User.objects.filter(username__iexact=name).exists():
+            if check_taken and User.objects.filter(username__iexact=name).exists():
                 errors.add("username", _("This user name is taken. Please choose another one."))
     if not password:
         errors.add("password", _("Please choose a password."))
@@ -601,19 +659,28 @@ def _clean_login(
 
 
 def read_confirmation_token(token: str) -> tuple[int, str]:
-    """The volunteer id and e-mail address in a confirmation token.
+    """The volunteer id in a confirmation token and the address it was signed for (the
+    volunteer's current one: a token for a previous address does not verify).
 
-    :raises ValidationError: for a tampered, malformed or expired token.
+    :raises ValidationError: for a tampered, malformed or expired token, an unknown
+        volunteer, or an address changed since the link was sent.
     """
+    invalid = ValidationError(_("This confirmation link is not valid."), code="invalid")
+    pk_text = (token or "").split(":", 1)[0]
+    if not pk_text.isdigit() or len(pk_text) > 18:
+        raise invalid
+    email = Volunteer.objects.filter(pk=int(pk_text)).values_list("email", flat=True).first()
+    if email is None:
+        raise invalid
     try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        value = _confirmation_signer(email).unsign(token, max_age=CONFIRM_MAX_AGE)
     except signing.SignatureExpired as exc:
         raise ValidationError(_("This confirmation link has expired."), code="expired") from exc
     except signing.BadSignature as exc:
-        raise ValidationError(_("This confirmation link is not valid."), code="invalid") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("v"), int):
-        raise ValidationError(_("This confirmation link is not valid."), code="invalid")
-    return data["v"], str(data.get("e", ""))
+        raise invalid from exc
+    if value != pk_text:
+        raise invalid
+    return int(pk_text), email
 
 
 def login_is_staff(user: User) -> bool:
@@ -649,11 +716,11 @@ def volunteer_confirm_email(*, token: str) -> tuple[Volunteer, bool]:
 
     :return: the volunteer and whether this call confirmed it (False when it already was).
     :raises ValidationError: tampered or expired link, or the address changed since
-        (the token carries the address, so a link to a previous address stays void).
+        (the token is signed for the address, so a link to a previous address stays void).
     """
     pk, email = read_confirmation_token(token)
     volunteer = Volunteer.objects.select_for_update().filter(pk=pk).first()
-    if volunteer is None or volunteer.email.lower() != email.lower():
+    if volunteer is None or volunteer.email.lower() != email.lower():  # changed meanwhile
         raise ValidationError(_("This confirmation link is not valid."), code="invalid")
     if volunteer.status != Status.REGISTERED:
         if volunteer.email_confirmed:

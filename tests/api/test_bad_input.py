@@ -34,7 +34,9 @@ def nested(depth: int) -> str:
 )
 def test_deeply_nested_json_is_a_400(api_as, url, auth):
     client = api_as(Role.COORDINATOR) if auth else APIClient()
-    response = client.generic("POST", url, nested(50_000), content_type="application/json")
+    response = client.generic(
+        "POST", url, nested(50_000), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert "nested too deeply" in response.json()["detail"]
 
