@@ -80,3 +80,28 @@ def database_url() -> str:
         return value
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+
+
+#: Where ``make run`` serves (``scripts/run_dev.py`` hands it to ``runserver``).
+DEFAULT_RUN_ADDRESS = "127.0.0.1:8000"
+
+
+def run_address() -> str:
+    """``RUN_ADDRESS`` (``host:port`` or a port), as ``host:port``."""
+    value = os.environ.get("RUN_ADDRESS", "").strip() or DEFAULT_RUN_ADDRESS
+    if value.isdigit():
+        return f"127.0.0.1:{value}"
+    return value
+
+
+def site_url() -> str:
+    """``SITE_URL`` without a trailing slash; by default the address the app is served at
+    (:func:`run_address`), so links in e-mails lead back to this server. A wildcard bind
+    address (``0.0.0.0``, ``[::]``) becomes ``localhost``."""
+    value = os.environ.get("SITE_URL", "").strip()
+    if value:
+        return value.rstrip("/")
+    host, _sep, port = run_address().rpartition(":")
+    if host in {"", "0.0.0.0", "[::]", "::"}:
+        host = "localhost"
+    return f"http://{host}:{port}"

@@ -20,6 +20,7 @@ from config.env import (
     env_list,
     env_str,
     secret_key,
+    site_url,
 )
 
 #: ``SECRET_KEY``: signs sessions, tokens and one-tap links. Generated into ``var/`` when unset.
@@ -30,8 +31,9 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 #: ``CSRF_TRUSTED_ORIGINS``: comma-separated origins (with scheme) behind a proxy.
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-#: ``SITE_URL``: the public base URL used in e-mail links.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+#: ``SITE_URL``: the public base URL used in e-mail links; by default the address
+#: ``RUN_ADDRESS`` (where ``make run`` serves, default ``127.0.0.1:8000``).
+SITE_URL = site_url()
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -108,3 +108,42 @@ def test_phone_numbers_are_shown_in_national_format(settings):
     shown = format_phone_national("+4915123456789")
     assert shown.startswith("0151") and shown.replace(" ", "") == "015123456789"
     assert format_phone_national("+33142685300").startswith("+33")
+
+
+def site_url_in_subprocess(extra_env: dict[str, str], tmp_path: Path) -> str:
+    environment = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "RUN_ADDRESS"}}
+    environment.update(
+        {"DJANGO_SETTINGS_MODULE": "config.settings.dev", "VAR_DIR": str(tmp_path), **extra_env}
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SITE_URL)"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"RUN_ADDRESS": "127.0.0.1:8101"}, "http://127.0.0.1:8101"),
+        ({"RUN_ADDRESS": "8102"}, "http://127.0.0.1:8102"),
+        ({"RUN_ADDRESS": "0.0.0.0:8103"}, "http://localhost:8103"),
+        (
+            {"RUN_ADDRESS": "127.0.0.1:8101", "SITE_URL": "https://wir.example/"},
+            "https://wir.example",
+        ),
+    ],
+)
+def test_links_in_mails_follow_the_served_address(tmp_path, extra, expected):
+    assert site_url_in_subprocess(extra, tmp_path) == expected
+
+
+def test_the_readme_documents_site_url_and_run_address():
+    readme = (ROOT / "README.md").read_text()
+    assert "| `RUN_ADDRESS` |" in readme
+    assert "RUN_ADDRESS" in readme.split("| `SITE_URL` |")[1].splitlines()[0]
