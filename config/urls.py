@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("sprachpool.urls")),
     path("", include("networks.urls")),
     path("", include("requests.urls")),
+    path("", include("matching.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.urls")),
