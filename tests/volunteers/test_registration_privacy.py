@@ -39,7 +39,9 @@ def town(tenant):
 
 
 def api_answer(tenant, **overrides):
-    response = APIClient().post(REGISTER, payload(tenant, **overrides), format="json")
+    response = APIClient(HTTP_ACCEPT_LANGUAGE="en").post(
+        REGISTER, payload(tenant, **overrides), format="json"
+    )
     return response.status_code, response.json()
 
 
