@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres lint mypy messages bench setup clean
+.PHONY: run test test-sqlite test-postgres lint mypy messages bench bench-e2e setup clean
 
 # What mypy checks (settings in pyproject.toml: [tool.mypy], [tool.django-stubs]).
 MYPY_PATHS := config core volunteers sprachpool networks matching api bench scripts
@@ -55,6 +55,10 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+## make bench-e2e: matching runs from the database (county, 21 centers, query count) on a throwaway PostgreSQL
+bench-e2e: $(STAMP)
+	REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py -- $(PY) bench/run_e2e.py
 
 clean:
 	rm -rf $(VENV) var
