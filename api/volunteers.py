@@ -227,7 +227,7 @@ def _center_by_id_or_slug(value: str) -> Center:
     value = value.strip()
     center = (
         Center.objects.filter(pk=int(value)).first()
-        if value.isdigit() and len(value) < 12
+        if value.isascii() and value.isdigit() and len(value) < 12
         else Center.objects.filter(slug=value).first()
     )
     if center is None:

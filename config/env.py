@@ -89,7 +89,7 @@ DEFAULT_RUN_ADDRESS = "127.0.0.1:8000"
 def run_address() -> str:
     """``RUN_ADDRESS`` (``host:port`` or a port), as ``host:port``."""
     value = os.environ.get("RUN_ADDRESS", "").strip() or DEFAULT_RUN_ADDRESS
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return f"127.0.0.1:{value}"
     return value
 

@@ -667,7 +667,7 @@ def read_confirmation_token(token: str) -> tuple[int, str]:
     """
     invalid = ValidationError(_("This confirmation link is not valid."), code="invalid")
     pk_text = (token or "").split(":", 1)[0]
-    if not pk_text.isdigit() or len(pk_text) > 18:
+    if not (pk_text.isascii() and pk_text.isdigit()) or len(pk_text) > 18:
         raise invalid
     email = Volunteer.objects.filter(pk=int(pk_text)).values_list("email", flat=True).first()
     if email is None:

@@ -113,3 +113,16 @@ def test_an_old_style_link_with_the_address_no_longer_works(tenant):
     with pytest.raises(Exception) as exc:
         services.volunteer_confirm_email(token=old)
     assert getattr(exc.value, "code", None) == "invalid"
+
+
+@pytest.mark.parametrize("token", ["²:abc:def", "٣:abc:def", "99999999999999999999:a:b", ""])
+def test_a_link_with_odd_digits_is_invalid_not_a_server_error(db, token):
+    with pytest.raises(Exception) as exc:
+        services.read_confirmation_token(token)
+    assert getattr(exc.value, "code", None) == "invalid"
+
+
+@pytest.mark.parametrize("center", ["²", "①"])
+def test_a_center_given_in_odd_digits_is_a_field_error(tenant, town, center):
+    status, body = api_answer(tenant, center=center)
+    assert status == 400 and "center" in body
