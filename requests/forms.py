@@ -148,6 +148,14 @@ def place_choices(places: list[Place]) -> list[tuple[Any, Any]]:
     return choices
 
 
+def own_office(places: list[Place], department: Department) -> Place | None:
+    """The office named after the department ("Gesundheitsamt Friedberg" for the
+    Gesundheitsamt), if exactly one is."""
+    name = department.name.casefold()
+    found = [p for p in places if p.kind != Place.Kind.TOWN and p.name.casefold().startswith(name)]
+    return found[0] if len(found) == 1 else None
+
+
 def _place_label(place: Place) -> str:
     if place.kind == Place.Kind.TOWN:
         return f"{place.name} ({place.postcode})" if place.postcode else place.name
@@ -178,7 +186,10 @@ class RequestForm(forms.Form):
     start_time = forms.TimeField(label=_("From"), widget=TIME_INPUT)
     end_time = forms.TimeField(label=_("Until"), widget=TIME_INPUT)
     mode = forms.ChoiceField(
-        label=_("How"), choices=Mode.choices, initial=Mode.IN_PERSON, widget=forms.RadioSelect
+        label=_("Form of the appointment"),
+        choices=Mode.choices,
+        initial=Mode.IN_PERSON,
+        widget=forms.RadioSelect,
     )
     place = forms.ChoiceField(label=_("Place"), required=False, choices=())
     street = forms.CharField(
@@ -278,6 +289,10 @@ class RequestForm(forms.Form):
             department_field.initial = departments[0].pk
             department_field.widget = forms.HiddenInput()
         choice_field(self, "place").choices = place_choices(places)
+        own = own_office(places, departments[0]) if len(departments) == 1 else None
+        if own is not None and "place" not in self.initial:
+            # The department's own office is the usual place, so it is chosen already.
+            self.fields["place"].initial = str(own.pk)
         excluded = set(center.excluded_topics or [])
         choice_field(self, "topic").choices = (
             [("", "—")]
@@ -435,7 +450,7 @@ class RequestForm(forms.Form):
 class RequestFilterForm(forms.Form):
     """The filters of "Our requests" (a GET form: unknown values are simply dropped)."""
 
-    q = forms.CharField(label=_("Client reference"), required=False, max_length=40)
+    q = forms.CharField(label=_("Search by client reference"), required=False, max_length=40)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -443,7 +458,7 @@ class RequestFilterForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language"), required=False, choices=())
     mode = forms.ChoiceField(
-        label=_("How"), required=False, choices=[("", _("all")), *Mode.choices]
+        label=_("Form of the appointment"), required=False, choices=[("", _("all")), *Mode.choices]
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, F, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -110,7 +111,7 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     languages = list(Language.objects.filter(code__in=visible.values("language_id")))
     filter_form = RequestFilterForm(request.GET or None, languages=languages)
     filters = filter_form.filters()
-    items = selectors.request_list(user=request.user, **filters)
+    items = _upcoming_first(selectors.request_list(user=request.user, **filters))
     page = paginate(request, items)
     rows = [
         (item, _interpreter_contact(request, item), selectors.pending_offer(item))
@@ -130,6 +131,15 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             or has_role(request.user, Role.COORDINATOR),
         },
     )
+
+
+def _upcoming_first(items: QuerySet[InterpreterRequest]) -> QuerySet[InterpreterRequest]:
+    """Appointments still to come first (soonest on top), then past ones (latest on top)."""
+    now = timezone.now()
+    return items.annotate(
+        is_over=Case(When(end__lte=now, then=Value(1)), default=Value(0)),
+        coming_start=Case(When(end__gt=now, then=F("start")), default=None),
+    ).order_by("is_over", "coming_start", "-start", "-id")
 
 
 @role_required(*REQUEST_ROLES)
@@ -455,14 +465,17 @@ def offer_link(request: HttpRequest, token: str) -> HttpResponse:
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and _open(offer, now):
         action = request.POST.get("action", "")
+        # The signed link is the interpreter's authority: no login needed.
         actor = offer.interpreter.volunteer.user
         try:
             if action == "accept":
-                offer = services.offer_accept(actor=actor, offer=offer)
+                offer = services.offer_accept(actor=actor, offer=offer, token=token)
                 state = "waiting" if offer.awaiting_confirmation else "accepted"
                 return _offer_link_page(request, offer, state)
             if action == "decline" and form.is_valid():
-                services.offer_decline(actor=actor, offer=offer, reason=form.cleaned_data["reason"])
+                services.offer_decline(
+                    actor=actor, offer=offer, reason=form.cleaned_data["reason"], token=token
+                )
                 return _offer_link_page(request, offer, "declined_now")
         except services.OfferConflict as exc:
             offer.refresh_from_db()

@@ -377,6 +377,44 @@ def test_the_date_range_filters_by_appointment_day(tenant, as_role) -> None:
     assert [r.pk for r, *_ in response.context["rows"]] == [soon.pk]
 
 
+def test_coming_appointments_come_first_then_the_latest_past_ones(tenant, as_role) -> None:
+    now = timezone.now()
+    past_old = a_request(
+        tenant,
+        start=now - dt.timedelta(days=9),
+        end=now - dt.timedelta(days=9) + dt.timedelta(hours=1),
+    )
+    past_new = a_request(
+        tenant,
+        start=now - dt.timedelta(days=2),
+        end=now - dt.timedelta(days=2) + dt.timedelta(hours=1),
+    )
+    later = a_request(tenant, start=next_week_at(days=9))
+    soon = a_request(tenant, start=next_week_at(days=5))
+
+    response = as_role("caseworker").get(reverse("request-list"))
+
+    assert [r.pk for r, *_ in response.context["rows"]] == [
+        soon.pk,
+        later.pk,
+        past_new.pk,
+        past_old.pk,
+    ]
+
+
+def test_the_form_chooses_the_departments_own_office(tenant, as_role) -> None:
+    from core.models import Place
+    from tests.factories import PlaceFactory
+
+    office = PlaceFactory(
+        center=tenant.center, name="Gesundheitsamt Friedberg", kind=Place.Kind.OFFICE
+    )
+
+    response = as_role("caseworker").get(reverse("request-create"))
+
+    assert response.context["form"]["place"].value() == str(office.pk)
+
+
 def test_the_list_has_an_empty_state(tenant, as_role) -> None:
     response = as_role("caseworker").get(reverse("request-list"))
 
