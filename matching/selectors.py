@@ -16,7 +16,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.choices import LEVEL_ORDER
+from core.choices import LEVEL_ORDER, Level
 from core.models import Center, Role, User
 from core.scoping import center_ids_for, is_admin
 from matching.core import parse_instance, solve
@@ -250,6 +250,13 @@ class Candidate:
     excluded: bool = False
     previous: bool = False
     offered: bool = False
+    below_level: bool = False
+    #: Position in the first, rough ranking (keeps unchecked candidates in a useful order).
+    rank: int = 0
+
+    @property
+    def level_label(self) -> str:
+        return str(Level(self.level).label) if self.level in Level.values else self.level
 
     @property
     def can_offer(self) -> bool:
@@ -322,7 +329,8 @@ def request_candidates(
     chosen = sorted(profiles, key=rough)[:limit]
     previous = req_entry.get("previous_interpreter") if req_entry else None
     candidates: list[Candidate] = []
-    for profile in chosen:
+    below = _level_rank(request.min_level)
+    for rank, profile in enumerate(chosen):
         engine_id = interpreter_engine_id(profile.pk)
         candidate = Candidate(
             profile=profile,
@@ -330,7 +338,9 @@ def request_candidates(
             excluded=profile.pk in excluded,
             offered=profile.pk in offered,
             previous=previous == engine_id,
+            rank=rank,
         )
+        candidate.below_level = _level_rank(candidate.level) < below
         if built is not None and req_entry is not None:
             candidate.checked = True
             entry = entries.get(engine_id)
@@ -351,7 +361,7 @@ def request_candidates(
             len(c.violations),
             c.travel_km or 0.0,
             c.hours_last_30_days or 0.0,
-            c.profile.volunteer.display_name,
+            c.rank,
         )
     )
     return candidates, total
