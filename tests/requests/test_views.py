@@ -833,3 +833,24 @@ def test_the_menu_and_overview_link_the_request_pages(tenant, as_role, interpret
     assert "Requests waiting for an interpreter" in caseworker.text
     assert f'href="{reverse("offer-list")}"' in volunteer.text
     assert "Offers waiting for your answer" in volunteer.text
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"place": "99999999999999999999999"},
+        {"department": "abc"},
+        {"department": "-1"},
+        {"date": "2026-13-45", "start_time": "x", "end_time": "25:61"},
+        {"language": "x" * 10_000, "client_ref": "\u202e" * 50},
+        {"mode": "teleport", "priority": "asap", "topic": "moon", "gender_preference": "q"},
+        {"min_level": "Z9", "minors_involved": "maybe"},
+        {"postcode": "1234567890", "street": "x" * 5000, "place": ""},
+    ],
+)
+def test_bad_input_is_a_field_error_never_a_server_error(tenant, as_role, overrides) -> None:
+    response = as_role("caseworker").post(reverse("request-create"), form_data(tenant, **overrides))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not InterpreterRequest.objects.exists()
