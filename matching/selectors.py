@@ -60,10 +60,11 @@ def _request_rows(requests: QuerySet[InterpreterRequest]) -> QuerySet[Interprete
     return requests.select_related("language", "department", "center").prefetch_related(
         Prefetch(
             "offers",
-            queryset=Offer.objects.filter(status=Offer.Status.PENDING).select_related(
-                "interpreter__volunteer"
-            ),
-            to_attr="pending_offers",
+            queryset=Offer.objects.filter(
+                Q(status=Offer.Status.PENDING)
+                | Q(status=Offer.Status.ACCEPTED, awaiting_confirmation=True)
+            ).select_related("interpreter__volunteer"),
+            to_attr="live_offers",
         )
     )
 
