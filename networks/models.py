@@ -9,6 +9,7 @@ e-mail addresses and phone numbers.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -352,6 +353,15 @@ class Sponsorship(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def began_on(self) -> date:
+        """The day the sponsorship began: the earliest of the day it was requested, its
+        intro talk, its first meeting and its trial start (a sponsorship entered later can
+        have begun before it was recorded). Nothing is dated before it (check-ins)."""
+        days = [self.intro_talk_on, self.first_meeting_on, self.started_on]
+        requested = timezone.localdate(self.created_at) if self.created_at else timezone.localdate()
+        return min([requested, *(day for day in days if day is not None)])
 
     def clean(self) -> None:
         errors: dict[str, StrOrPromise] = {}

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.models import AuditEvent, Center, Language, Membership, Place, Role, User
@@ -27,7 +27,7 @@ from core.scoping import has_role
 from core.services import audit_log, audit_view, changed_fields, membership_grant
 from networks.models import CheckIn, Household, Network, NetworkLead, NetworkMember, Sponsorship
 from volunteers.models import Volunteer
-from volunteers.rules import reject_future_date, reject_unknown_fields
+from volunteers.rules import future_date_problem, reject_future_date, reject_unknown_fields
 
 NETWORK_FIELDS = {"name", "town", "district", "description", "is_active"}
 #: What a network lead (not coordinating the center) may change about their network.
@@ -620,11 +620,24 @@ def check_in_add(
     note: str = "",
     follow_up_needed: bool = False,
 ) -> CheckIn:
-    """Record a check-in (date, short note without contact data, follow-up needed?)."""
+    """Record a check-in (date, short note without contact data, follow-up needed?).
+
+    :raises ValidationError: ``date`` in the future or before the sponsorship began
+        (:attr:`~networks.models.Sponsorship.began_on`); the sponsorship has ended.
+    """
     sponsorship = _locked(sponsorship)
     if sponsorship.status == Status.ENDED:
         raise ValidationError({"date": _("An ended sponsorship gets no more check-ins.")})
-    reject_future_date(date, "date")
+    errors: dict[str, list[Any]] = {}
+    problem = future_date_problem(date)
+    began = sponsorship.began_on
+    if problem:
+        errors["date"] = [problem]
+    elif date is not None and date < began:
+        errors["date"] = [
+            _("The sponsorship began on %(day)s; a check-in cannot be earlier.")
+            % {"day": formats.date_format(began, "SHORT_DATE_FORMAT")}
+        ]
     check_in = CheckIn(
         sponsorship=sponsorship,
         date=date,
@@ -632,7 +645,13 @@ def check_in_add(
         follow_up_needed=follow_up_needed,
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    check_in.full_clean()
+    try:
+        check_in.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
     check_in.save()
     audit_log(
         actor=actor,

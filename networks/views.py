@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import add_service_errors, form_values, run_service
 from core.models import Place, Role
 from core.scoping import has_role
 from core.selectors import center_list
@@ -62,15 +63,6 @@ def _require_manager(request: AuthenticatedHttpRequest, network: Network) -> Non
         raise PermissionDenied
 
 
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    """Put a service's errors on the form's fields where it has them, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _places(request: AuthenticatedHttpRequest) -> Any:
     return Place.objects.for_user(request.user, roles=NETWORK_ROLES)
 
@@ -106,13 +98,13 @@ def network_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def network_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     centers = center_list(user=request.user, roles=[Role.COORDINATOR])
     form = NetworkForm(request.POST or None, centers=centers, places=_places(request))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            network = services.network_create(actor=request.user, **data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
+    if request.method == "POST":
+        valid = form.is_valid()
+        data = form_values(form)
+        stored, network = run_service(
+            lambda: services.network_create(actor=request.user, **data), valid=valid, form=form
+        )
+        if stored and network is not None:
             messages.success(request, _("Network “%(name)s” created.") % {"name": network.name})
             return redirect("network-detail", pk=network.pk)
     return render(
@@ -163,12 +155,15 @@ def network_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form = NetworkDescriptionForm(
             request.POST or None, initial={"description": network.description}
         )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.network_update(actor=request.user, network=network, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
+    if request.method == "POST":
+        valid = form.is_valid()
+        data = form_values(form)
+        stored, _network = run_service(
+            lambda: services.network_update(actor=request.user, network=network, **data),
+            valid=valid,
+            form=form,
+        )
+        if stored:
             messages.success(request, _("Changes saved."))
             return redirect("network-detail", pk=pk)
     return render(
@@ -198,7 +193,7 @@ def network_leads(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, network=network, user=form.cleaned_data["user"]
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(exc, form)
             else:
                 messages.success(request, _("Network lead added."))
                 return redirect("network-leads", pk=pk)
@@ -238,7 +233,7 @@ def network_members(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.network_member_add(actor=request.user, network=network, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(request, _("Pate added to the network."))
             return redirect("network-members", pk=pk)
@@ -327,13 +322,14 @@ def household_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = HouseholdForm(
         request.POST or None, initial=initial, networks=networks, places=_places(request)
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            household = services.household_create(actor=request.user, **data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
+    if request.method == "POST":
+        valid = form.is_valid()
+        data = form_values(form)
+        data["languages"] = data["languages"] or []
+        stored, household = run_service(
+            lambda: services.household_create(actor=request.user, **data), valid=valid, form=form
+        )
+        if stored and household is not None:
             messages.success(
                 request, _("Household %(reference)s added.") % {"reference": household.reference}
             )
@@ -363,17 +359,19 @@ def household_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         places=_places(request).filter(center=household.center_id),
         editing=True,
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.household_update(
-                actor=request.user,
-                household=Household.objects.get(pk=household.pk),
-                **data,
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
+    if request.method == "POST":
+        valid = form.is_valid()
+        data = form_values(form)
+        if not valid:  # checks only: leave out what did not parse
+            data = {name: value for name, value in data.items() if value is not None}
+        stored, _household = run_service(
+            lambda: services.household_update(
+                actor=request.user, household=Household.objects.get(pk=household.pk), **data
+            ),
+            valid=valid,
+            form=form,
+        )
+        if stored:
             messages.success(request, _("Changes saved."))
             return redirect(f"{reverse('household-list')}?network={household.network_id}")
     sponsorships = selectors.sponsorship_list(user=request.user).filter(household=household)
@@ -449,7 +447,7 @@ def sponsorship_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 actor=request.user, network=network, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(request, _("Sponsorship requested."))
             return redirect("sponsorship-detail", pk=sponsorship.pk)
@@ -561,14 +559,18 @@ def sponsorship_action(request: AuthenticatedHttpRequest, pk: int, action: str) 
         form = ACTION_FORMS[action](request.POST, prefix=action)
     else:
         raise Http404
-    if form.is_valid():
-        try:
-            done = _run_action(request, action, Sponsorship.objects.get(pk=pk), form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("sponsorship-detail", pk=pk)
+    valid = form.is_valid()
+    data = form_values(form)
+    if not valid:
+        data = {name: value for name, value in data.items() if value is not None}
+    stored, done = run_service(
+        lambda: _run_action(request, action, Sponsorship.objects.get(pk=pk), data),
+        valid=valid,
+        form=form,
+    )
+    if stored and done is not None:
+        messages.success(request, done)
+        return redirect("sponsorship-detail", pk=pk)
     if action == "activate":
         for errors in form.errors.values():
             for error in errors:

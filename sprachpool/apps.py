@@ -19,10 +19,14 @@ class SprachpoolConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        """Erase the profile's personal settings when its volunteer is anonymised."""
-        from volunteers.signals import volunteer_anonymised
+        """Erase the profile's personal settings when its volunteer is anonymised; keep an
+        active interpreter's languages and pledge in order whoever changes them."""
+        from volunteers.signals import volunteer_anonymised, volunteer_parts_changed
 
         volunteer_anonymised.connect(_erase_profile, dispatch_uid="sprachpool.erase-profile")
+        volunteer_parts_changed.connect(
+            _check_active_interpreter, dispatch_uid="sprachpool.check-active-interpreter"
+        )
 
     def home_cards(self, user: Any) -> list[HomeCard]:
         """Active interpreters and the languages the pool is short of."""
@@ -51,3 +55,11 @@ def _erase_profile(sender: Any, *, volunteer: Any, actor: Any, **kwargs: Any) ->
     from sprachpool.services import interpreter_profile_erase
 
     interpreter_profile_erase(actor=actor, volunteer=volunteer)
+
+
+def _check_active_interpreter(
+    sender: Any, *, volunteer: Any, actor: Any, parts: tuple[str, ...], **kwargs: Any
+) -> None:
+    from sprachpool.services import active_interpreter_check
+
+    active_interpreter_check(volunteer=volunteer, parts=parts)

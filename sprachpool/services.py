@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.choices import LEVEL_ORDER
-from core.models import AuditEvent, User
+from core.models import AuditEvent, Role, User
+from core.scoping import has_role
 from core.services import audit_log, changed_fields
 from sprachpool.models import GERMAN, GERMAN_MIN_LEVEL, WORKING_STATUSES, InterpreterProfile
 from volunteers import selectors as volunteer_selectors
@@ -62,6 +63,17 @@ def check_self_edit(*, fields: Iterable[str]) -> None:
         )
 
 
+def _check_actor_may_change(
+    *, actor: User | None, profile: InterpreterProfile, fields: Iterable[str]
+) -> None:
+    """The self-edit policy: anyone but a coordinator of the profile's center (or an
+    admin, or the system) is the interpreter themself and changes only their own work
+    settings (:func:`check_self_edit`)."""
+    if actor is None or has_role(actor, Role.COORDINATOR, center_id=profile.volunteer.center_id):
+        return
+    check_self_edit(fields=fields)
+
+
 def activation_problems(*, volunteer: Volunteer, on: date | None = None) -> dict[str, list[str]]:
     """Why this volunteer cannot be an active interpreter (empty when they can).
 
@@ -89,6 +101,46 @@ def activation_problems(*, volunteer: Volunteer, on: date | None = None) -> dict
     return problems
 
 
+def active_interpreter_check(*, volunteer: Volunteer, parts: Iterable[str]) -> None:
+    """The rule of an active interpreter, on every path that changes the volunteer's
+    languages or pledge (receiver of :data:`volunteers.signals.volunteer_parts_changed`,
+    inside the changing transaction): while the profile is active, German at B1 or
+    better, another language and a signed pledge must stay.
+
+    :raises ValidationError: ``languages`` or a message without field; the change is
+        rolled back.
+    """
+    if not InterpreterProfile.objects.filter(volunteer=volunteer, is_active=True).exists():
+        return
+    parts = set(parts)
+    if "languages" in parts:
+        problem = _language_pair_problem(volunteer)
+        if problem:
+            raise ValidationError(
+                {
+                    "languages": [
+                        _(
+                            "%(problem)s As an active interpreter you need it: please keep "
+                            "it, or have the interpreter profile deactivated first."
+                        )
+                        % {"problem": problem}
+                    ]
+                },
+                code="active_interpreter",
+            )
+    if (
+        "pledge" in parts
+        and not volunteer_selectors.paperwork_status(volunteer=volunteer).pledge_signed
+    ):
+        raise ValidationError(
+            _(
+                "An active interpreter needs a signed confidentiality pledge. Please "
+                "deactivate the interpreter profile first."
+            ),
+            code="active_interpreter",
+        )
+
+
 def _language_pair_problem(volunteer: Volunteer) -> str:
     """The message when the volunteer's languages do not form a working pair with German."""
     levels = dict(volunteer.languages.values_list("language_id", "level"))
@@ -106,8 +158,10 @@ def _validate_and_set_nested(
     profile: InterpreterProfile,
     languages: LanguageList | None,
     availability: SlotList | None,
+    after: Callable[[], dict[str, list[str]]] | None = None,
 ) -> list[str]:
-    """Validate the profile, then write the nested data; report all field errors at once.
+    """Validate the profile, then write the nested data; report all field errors at once,
+    with those of ``after`` (a check of the result, e.g. the activation rules).
 
     The caller runs inside a transaction, so raising here undoes the nested writes.
     """
@@ -132,6 +186,9 @@ def _validate_and_set_nested(
                 errors.setdefault(field, []).extend(messages)
         else:
             nested.append(name)
+    if after is not None:
+        for field, messages in after().items():
+            errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     return nested
@@ -173,12 +230,13 @@ def interpreter_profile_create(
         )
     profile = InterpreterProfile(volunteer=volunteer, is_active=False, **fields)
     nested = _validate_and_set_nested(
-        actor=actor, profile=profile, languages=languages, availability=availability
+        actor=actor,
+        profile=profile,
+        languages=languages,
+        availability=availability,
+        after=(lambda: activation_problems(volunteer=volunteer)) if is_active else None,
     )
     if is_active:
-        problems = activation_problems(volunteer=volunteer)
-        if problems:
-            raise ValidationError(problems)
         profile.is_active = True
     profile.save()
     audit_log(
@@ -215,25 +273,32 @@ def interpreter_profile_update(
         .get(pk=profile.pk)
     )
     volunteer = profile.volunteer
+    _check_actor_may_change(
+        actor=actor,
+        profile=profile,
+        fields=[*fields, *(["is_active"] if is_active is not None else [])],
+    )
     changed = changed_fields(profile, fields)
     for name, value in fields.items():
         setattr(profile, name, value)
-    nested = _validate_and_set_nested(
-        actor=actor, profile=profile, languages=languages, availability=availability
-    )
     activating = is_active is True and not profile.is_active
     deactivating = is_active is False and profile.is_active
-    if activating:
-        problems = activation_problems(volunteer=volunteer)
-        if problems:
-            raise ValidationError(problems)
-        profile.is_active = True
-    elif deactivating:
+    if deactivating:
+        # Stored first, so the languages may change in the same call (the rule of an
+        # active interpreter, active_interpreter_check, no longer applies).
+        InterpreterProfile.objects.filter(pk=profile.pk).update(is_active=False)
         profile.is_active = False
-    elif profile.is_active and languages is not None:
-        problem = _language_pair_problem(volunteer)
-        if problem:
-            raise ValidationError({"languages": [problem]})
+    # An active profile keeps its working language pair: the registry's language service
+    # asks active_interpreter_check (the same rule as on every other path).
+    nested = _validate_and_set_nested(
+        actor=actor,
+        profile=profile,
+        languages=languages,
+        availability=availability,
+        after=(lambda: activation_problems(volunteer=volunteer)) if activating else None,
+    )
+    if activating:
+        profile.is_active = True
     profile.save()
     if changed or nested:
         audit_log(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.choices import Mode, Topic
+from core.forms import form_values, run_service
 from core.models import Language, Place, Role
 from core.scoping import center_ids_for, is_admin
 from core.web import AuthenticatedHttpRequest, paginate, query_without_page, role_required
@@ -205,16 +206,19 @@ def interpreter_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             "allowance_tier": InterpreterProfile.AllowanceTier.STANDARD,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            profile = services.interpreter_profile_create(
+    if request.method == "POST":
+        valid = form.is_valid()
+        data = form_values(form)
+        stored, profile = run_service(
+            lambda: services.interpreter_profile_create(
                 actor=request.user,
-                volunteer=form.cleaned_data["volunteer"],
-                **form.profile_fields(),
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
+                volunteer=data["volunteer"],
+                **{k: v for k, v in data.items() if k != "volunteer"},
+            ),
+            valid=valid,
+            form=form,
+        )
+        if stored and profile is not None:
             messages.success(
                 request,
                 _("%(name)s is now in the interpreter pool (not active yet).")
@@ -239,17 +243,18 @@ def interpreter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     data = request.POST if request.method == "POST" else None
     form = InterpreterProfileForm(data, initial=InterpreterProfileForm.initial_for(profile))
     formset = language_formset(data, volunteer=profile.volunteer)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            services.interpreter_profile_update(
-                actor=request.user,
-                profile=profile,
-                languages=formset.pairs(),
-                **form.profile_fields(),
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
+    if request.method == "POST":
+        valid = all([form.is_valid(), formset.is_valid()])
+        values = form_values(form)
+        stored, _updated = run_service(
+            lambda: services.interpreter_profile_update(
+                actor=request.user, profile=profile, languages=formset.pairs(), **values
+            ),
+            valid=valid,
+            form=form,
+            formsets={"languages": formset},
+        )
+        if stored:
             messages.success(request, _("Changes saved."))
             return redirect("interpreter-detail", pk=pk)
     return render(
@@ -264,15 +269,6 @@ def interpreter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "back_url": reverse("interpreter-detail", args=[pk]),
         },
     )
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    """Show service errors at the form's fields where it has them, else on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_POST
@@ -305,14 +301,17 @@ def interpreter_me(request: AuthenticatedHttpRequest) -> HttpResponse:
     if profile is None:
         return render(request, "sprachpool/me.html", {"profile": None})
     form = OwnProfileForm(request.POST or None, initial=OwnProfileForm.initial_for(profile))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.interpreter_profile_update(
-                actor=request.user, profile=profile, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
+    if request.method == "POST":
+        valid = form.is_valid()
+        data = form_values(form)
+        stored, _updated = run_service(
+            lambda: services.interpreter_profile_update(
+                actor=request.user, profile=profile, **data
+            ),
+            valid=valid,
+            form=form,
+        )
+        if stored:
             messages.success(request, _("Changes saved."))
             return redirect("interpreter-me")
     context = _profile_context(profile)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Level
-from core.forms import choice_field, model_choice_field
+from core.forms import choice_field, form_values, model_choice_field
 from core.models import Center, Language, Place
 from core.phone import format_phone_national
 from volunteers.models import Absence, Interest, PoliceCertificate, Training, Volunteer, WeeklySlot
@@ -78,8 +78,12 @@ class ContactForm(forms.Form):
             "postcode": volunteer.postcode,
         }
 
+    #: Service field → form field, for :func:`core.forms.add_service_errors`.
+    FIELD_MAP = {"home_place": "place"}
+
     def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        """The values for the services (also of a form with errors, for their checks)."""
+        data = form_values(self)
         data["home_place"] = data.pop("place")
         return data
 
@@ -143,13 +147,15 @@ class RegistrationForm(ContactForm):
         max_length=128,
         strip=False,
         help_text=_("At least 8 characters, not only digits."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        # Shown again after a mistake elsewhere, so a valid password need not be retyped
+        # (see forget_rejected_passwords).
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
     )
     password_again = forms.CharField(
         label=_("Password again"),
         max_length=128,
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
     )
     privacy_consent = forms.BooleanField(
         label=_("I have read the privacy notice and agree that my data are stored as described."),
@@ -163,6 +169,15 @@ class RegistrationForm(ContactForm):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return data
+
+    def forget_rejected_passwords(self) -> None:
+        """Keep the passwords in the page after a mistake elsewhere; empty both when one of
+        them was refused, so the person chooses again."""
+        if self.has_error("password") or self.has_error("password_again"):
+            for name in ("password", "password_again"):
+                widget = self.fields[name].widget
+                if isinstance(widget, forms.PasswordInput):
+                    widget.render_value = False
 
 
 class LanguageRowForm(forms.Form):
@@ -192,11 +207,15 @@ class BaseLanguageFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {"language_choices": self._language_choices}
 
+    def filled_forms(self) -> list[forms.Form]:
+        """The rows with a language, in order (a service's ``params["row"]`` counts these)."""
+        return [f for f in self.forms if getattr(f, "cleaned_data", {}).get("language")]
+
     def pairs(self) -> list[tuple[str, str]]:
+        """(language code, level) of the filled rows; a level that did not parse is ``""``."""
         return [
-            (f.cleaned_data["language"], f.cleaned_data["level"])
-            for f in self.forms
-            if f.cleaned_data.get("language")
+            (f.cleaned_data["language"], f.cleaned_data.get("level", ""))
+            for f in self.filled_forms()
         ]
 
 
@@ -230,11 +249,21 @@ class SlotRowForm(forms.Form):
 
 
 class BaseSlotFormSet(forms.BaseFormSet):
+    def filled_forms(self) -> list[forms.Form]:
+        """The complete rows (weekday, start and end), in order: the rows the service's
+        ``params["row"]`` counts."""
+        return [
+            f
+            for f in self.forms
+            if getattr(f, "cleaned_data", {}).get("weekday") is not None
+            and f.cleaned_data.get("start")
+            and f.cleaned_data.get("end")
+        ]
+
     def slots(self) -> list[tuple[int, dt.time, dt.time]]:
         return [
             (f.cleaned_data["weekday"], f.cleaned_data["start"], f.cleaned_data["end"])
-            for f in self.forms
-            if f.cleaned_data.get("weekday") is not None
+            for f in self.filled_forms()
         ]
 
 

@@ -42,7 +42,7 @@ from django.db.models import CharField, Model, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
@@ -65,7 +65,7 @@ from volunteers.models import (
 )
 from volunteers.privacy import BASIC_COURSE_TITLE, PLEDGE_VERSION, PRIVACY_NOTICE_VERSION
 from volunteers.rules import reject_future_date
-from volunteers.signals import volunteer_anonymised
+from volunteers.signals import volunteer_anonymised, volunteer_parts_changed
 
 Status = Volunteer.Status
 
@@ -134,13 +134,20 @@ class _Errors:
             raise ValidationError(self.errors)
 
 
+def _row_error(message: str, row: int) -> ValidationError:
+    """A message about the ``row``-th item of a list (languages, weekly times), so a page
+    can show it at that row (:func:`core.forms.add_service_errors`)."""
+    return ValidationError(message.replace("%", "%%"), code="row", params={"row": row})
+
+
 def clean_languages(languages: Iterable[Sequence[str]]) -> list[tuple[str, str]]:
     """Check (language code, level) pairs: known codes, known levels, each language once.
 
-    :raises ValidationError: ``{"languages": [...]}``.
+    :raises ValidationError: ``{"languages": [...]}``, each message carrying the index of
+        its pair as ``params["row"]``.
     """
     pairs = list(languages)
-    messages: list[str] = []
+    messages: list[ValidationError] = []
     if len(pairs) > MAX_LANGUAGES:
         raise ValidationError(
             {"languages": [_("Please list at most %(max)d languages.") % {"max": MAX_LANGUAGES}]}
@@ -149,22 +156,20 @@ def clean_languages(languages: Iterable[Sequence[str]]) -> list[tuple[str, str]]
     codes = [str(code).strip()[:20] for code, _level in pairs]
     known = set(Language.objects.filter(code__in=codes).values_list("code", flat=True))
     seen: set[str] = set()
-    for code, (_raw, level) in zip(codes, pairs, strict=True):
+    for row, (code, (_raw, level)) in enumerate(zip(codes, pairs, strict=True)):
         level = str(level).strip()[:20]
         if code not in known:
-            messages.append(_("Unknown language: “%(code)s”.") % {"code": code})
+            messages.append(_row_error(_("Unknown language: “%(code)s”.") % {"code": code}, row))
             continue
         if level not in Level.values:
-            messages.append(
-                _(
-                    "Unknown level “%(level)s” for “%(code)s”: choose A1, A2, B1, B2, C1, C2 "
-                    "or native."
-                )
-                % {"level": level, "code": code}
-            )
+            message = _(
+                "Unknown level “%(level)s” for “%(code)s”: choose A1, A2, B1, B2, C1, C2 or native."
+            ) % {"level": level, "code": code}
+            messages.append(_row_error(message, row))
             continue
         if code in seen:
-            messages.append(_("Please list each language only once: “%(code)s”.") % {"code": code})
+            message = _("Please list each language only once: “%(code)s”.") % {"code": code}
+            messages.append(_row_error(message, row))
             continue
         seen.add(code)
         cleaned.append((code, level))
@@ -179,48 +184,56 @@ def clean_slots(
     """Check weekly slots (weekday 0 = Monday, start, end): end after start, no overlap
     on the same day.
 
-    :raises ValidationError: ``{"availability": [...]}``.
+    :raises ValidationError: ``{"availability": [...]}``, each message carrying the index
+        of its slot as ``params["row"]`` (for an overlap: the later of the two).
     """
     items = list(slots)
     if len(items) > MAX_SLOTS:
         raise ValidationError(
             {"availability": [_("Please give at most %(max)d times.") % {"max": MAX_SLOTS}]}
         )
-    messages: list[str] = []
-    cleaned: list[tuple[int, dt.time, dt.time]] = []
+    messages: list[ValidationError] = []
+    rows: list[tuple[int, dt.time, dt.time, int]] = []
     days = dict(WeeklySlot.Weekday.choices)
-    for weekday, start, end in items:
+    for row, (weekday, start, end) in enumerate(items):
         if not isinstance(weekday, int) or isinstance(weekday, bool) or weekday not in days:
-            messages.append(_("The weekday must be a number from 0 (Monday) to 6 (Sunday)."))
+            messages.append(
+                _row_error(_("The weekday must be a number from 0 (Monday) to 6 (Sunday)."), row)
+            )
             continue
         if not isinstance(start, dt.time) or not isinstance(end, dt.time):
-            messages.append(_("Please give start and end as times, e.g. 09:00."))
+            messages.append(_row_error(_("Please give start and end as times, e.g. 09:00."), row))
             continue
         if end <= start:
-            messages.append(
-                _("%(day)s: the end (%(end)s) must be after the start (%(start)s).")
-                % {"day": days[weekday], "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
-            )
+            message = _("%(day)s: the end (%(end)s) must be after the start (%(start)s).") % {
+                "day": days[weekday],
+                "start": f"{start:%H:%M}",
+                "end": f"{end:%H:%M}",
+            }
+            messages.append(_row_error(message, row))
             continue
-        cleaned.append(
-            (weekday, start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0))
+        rows.append(
+            (
+                weekday,
+                start.replace(second=0, microsecond=0),
+                end.replace(second=0, microsecond=0),
+                row,
+            )
         )
-    cleaned.sort()
-    for (day_a, start_a, end_a), (day_b, start_b, _end_b) in zip(
-        cleaned, cleaned[1:], strict=False
+    rows.sort()
+    for (day_a, start_a, end_a, _row_a), (day_b, start_b, end_b, row_b) in zip(
+        rows, rows[1:], strict=False
     ):
         if day_a == day_b and start_b < end_a:
-            messages.append(
-                _("%(day)s: the times %(a)s and %(b)s overlap.")
-                % {
-                    "day": days[day_a],
-                    "a": f"{start_a:%H:%M}–{end_a:%H:%M}",
-                    "b": f"{start_b:%H:%M}",
-                }
-            )
+            message = _("%(day)s: the times %(a)s and %(b)s overlap.") % {
+                "day": days[day_a],
+                "a": f"{start_a:%H:%M}–{end_a:%H:%M}",
+                "b": f"{start_b:%H:%M}–{end_b:%H:%M}",
+            }
+            messages.append(_row_error(message, row_b))
     if messages:
         raise ValidationError({"availability": messages})
-    return cleaned
+    return [(day, start, end) for day, start, end, _row in rows]
 
 
 def clean_interests(interests: Iterable[str]) -> list[str]:
@@ -326,6 +339,10 @@ def volunteer_languages_set(
     for skill in skills:
         skill.full_clean(validate_unique=False)
     LanguageSkill.objects.bulk_create(skills)
+    # Other apps' rules on languages (an active interpreter's German) may refuse here.
+    volunteer_parts_changed.send(
+        sender=Volunteer, volunteer=volunteer, actor=actor, parts=("languages",)
+    )
     if before != set(cleaned):
         audit_log(
             actor=actor,
@@ -1139,12 +1156,36 @@ def absence_add(
     """Record an absence (whole days, inclusive).
 
     :raises ValidationError: ``end_date`` before ``start_date``, longer than a year,
-        or an unknown reason.
+        overlapping another absence of the volunteer (``start_date``), or an unknown reason.
     """
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": [_("The last day cannot be before the first.")]})
     if start_date and end_date and (end_date - start_date).days >= MAX_ABSENCE_DAYS:
         raise ValidationError({"end_date": [_("An absence can last at most one year.")]})
+    if start_date and end_date:
+        overlapping = (
+            volunteer.absences.filter(start_date__lte=end_date, end_date__gte=start_date)
+            .order_by("start_date")
+            .first()
+        )
+        if overlapping is not None:
+            raise ValidationError(
+                {
+                    "start_date": [
+                        _(
+                            "This overlaps the absence from %(start)s to %(end)s. Please change "
+                            "that one or choose other days."
+                        )
+                        % {
+                            "start": formats.date_format(
+                                overlapping.start_date, "SHORT_DATE_FORMAT"
+                            ),
+                            "end": formats.date_format(overlapping.end_date, "SHORT_DATE_FORMAT"),
+                        }
+                    ]
+                },
+                code="overlap",
+            )
     absence = Absence(volunteer=volunteer, start_date=start_date, end_date=end_date, reason=reason)
     _save_part(actor=actor, part=absence, volunteer=volunteer)
     return absence
@@ -1259,6 +1300,10 @@ def paperwork_delete(
         detail={"volunteer": entry.volunteer_id},
     )
     entry.delete()
+    if isinstance(entry, PledgeSignature):
+        volunteer_parts_changed.send(
+            sender=Volunteer, volunteer=entry.volunteer, actor=actor, parts=("pledge",)
+        )
 
 
 # --------------------------------------------------------------------------- export, erase

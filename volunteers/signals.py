@@ -6,6 +6,13 @@ its transaction, with ``volunteer`` (already anonymised) and ``actor``. Apps tha
 personal data about a volunteer in their own tables (the interpreter profile, network
 memberships) erase it in a receiver, so an erasure reaches every app without the registry
 knowing them; a receiver that fails rolls the whole erasure back.
+
+``volunteer_parts_changed`` is sent inside the transaction of a service that changed rows
+other apps' rules depend on, after the change, with ``volunteer``, ``actor`` and ``parts``
+(a tuple of ``"languages"``, ``"pledge"``). A receiver enforces its rule on every path
+(self-service, coordinator page, API) by raising a ``ValidationError``, which refuses and
+rolls back the change; e.g. the Sprachpool keeps an active interpreter's German at B1 or
+better, another language and a signed pledge.
 """
 
 from __future__ import annotations
@@ -13,3 +20,4 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 volunteer_anonymised = Signal()
+volunteer_parts_changed = Signal()

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import form_values, run_service
 from core.models import Center, Language, Place, Role
 from core.phone import format_phone_national
 from core.selectors import center_list
@@ -57,20 +58,6 @@ from volunteers.privacy import PRIVACY_NOTICE_VERSION
 from volunteers.throttling import registration_allowed
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _apply_errors(form: Any, exc: ValidationError, extra: dict[str, list[str]]) -> None:
-    """Put a service's field errors on the form; the rest (languages, availability, …)
-    into ``extra`` for the template."""
-    for field, msgs in exc.message_dict.items():
-        if field in form.fields:
-            for message in msgs:
-                form.add_error(field, message)
-        elif field == "__all__":
-            for message in msgs:
-                form.add_error(None, message)
-        else:
-            extra.setdefault(field, []).extend(msgs)
 
 
 def _coordinated(request: AuthenticatedHttpRequest) -> QuerySet[Volunteer]:
@@ -119,36 +106,40 @@ def register_choose(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest, center: str) -> HttpResponse:
     """The public registration form of one center."""
     center_obj = get_object_or_404(Center, slug=center)
-    extra_errors: dict[str, list[str]] = {}
     if request.method == "POST":
         form = RegistrationForm(request.POST, center=center_obj)
         languages = LanguageFormSet(request.POST, prefix="lang")
         slots = SlotFormSet(request.POST, prefix="slot")
         if not registration_allowed(request):
             return render(request, "volunteers/register_throttled.html", status=429)
-        if form.is_valid() and languages.is_valid() and slots.is_valid():
-            data = form.cleaned_data
-            try:
-                services.volunteer_register(
-                    center=center_obj,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    place=data["place"],
-                    postcode=data["postcode"],
-                    languages=languages.pairs(),
-                    interests=data["interests"],
-                    availability=slots.slots(),
-                    privacy_consent=data["privacy_consent"],
-                    privacy_version=data["privacy_version"],
-                    username=data["username"],
-                    password=data["password"],
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc, extra_errors)
-            else:
-                return redirect("volunteer-register-done", center=center_obj.slug)
+        # Every form is validated (no short circuit), then the service, so one submit
+        # shows every mistake.
+        valid = all([form.is_valid(), languages.is_valid(), slots.is_valid()])
+        data = form_values(form)
+        stored, _volunteer = run_service(
+            lambda: services.volunteer_register(
+                center=center_obj,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                phone=data["phone"],
+                place=data["place"],
+                postcode=data["postcode"] or "",
+                languages=languages.pairs(),
+                interests=data["interests"] or [],
+                availability=slots.slots(),
+                privacy_consent=bool(data["privacy_consent"]),
+                privacy_version=data["privacy_version"] or "",
+                username=data["username"],
+                password=data["password"],
+            ),
+            valid=valid,
+            form=form,
+            formsets={"languages": languages, "availability": slots},
+        )
+        if stored:
+            return redirect("volunteer-register-done", center=center_obj.slug)
+        form.forget_rejected_passwords()
     else:
         form = RegistrationForm(
             center=center_obj, initial={"privacy_version": PRIVACY_NOTICE_VERSION}
@@ -163,7 +154,6 @@ def register(request: HttpRequest, center: str) -> HttpResponse:
             "form": form,
             "languages": languages,
             "slots": slots,
-            "extra_errors": extra_errors,
             "privacy_version": PRIVACY_NOTICE_VERSION,
         },
     )
@@ -294,14 +284,17 @@ def volunteer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CoordinatorVolunteerForm(
         request.POST if request.method == "POST" else None, center=center
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            volunteer = services.volunteer_create(
+    if request.method == "POST":
+        valid = form.is_valid()
+        stored, volunteer = run_service(
+            lambda: services.volunteer_create(
                 actor=request.user, center=center, **form.service_data()
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc, {})
-        else:
+            ),
+            valid=valid,
+            form=form,
+            field_map=ContactForm.FIELD_MAP,
+        )
+        if stored and volunteer is not None:
             messages.success(request, _("Volunteer “%(name)s” entered.") % {"name": volunteer})
             return redirect("volunteer-detail", pk=volunteer.pk)
     return render(
@@ -339,15 +332,18 @@ def volunteer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         center=volunteer.center,
         initial=CoordinatorVolunteerForm.initial_for(volunteer),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         old_email = volunteer.email
-        try:
-            services.volunteer_update(
+        valid = form.is_valid()
+        stored, _updated = run_service(
+            lambda: services.volunteer_update(
                 actor=request.user, volunteer=volunteer, **form.service_data()
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc, {})
-        else:
+            ),
+            valid=valid,
+            form=form,
+            field_map=ContactForm.FIELD_MAP,
+        )
+        if stored:
             messages.success(request, _("Changes saved."))
             if volunteer.email != old_email:
                 messages.info(
@@ -384,30 +380,23 @@ def _set_page(
     """A page that replaces one of the volunteer's sets (languages, weekly times) at once.
 
     :param initial: the current rows, read only when the page is shown (not on POST).
-    :param save: called with the valid formset; raises ValidationError keyed ``error_key``.
+    :param save: called with the formset; raises ValidationError keyed ``error_key``, whose
+        messages show at their rows.
     """
-    errors: dict[str, list[str]] = {}
     if request.method == "POST":
         formset = formset_class(request.POST, prefix=prefix)
-        if formset.is_valid():
-            try:
-                save(formset)
-            except ValidationError as exc:
-                errors = exc.message_dict
-            else:
-                messages.success(request, saved_message)
-                return redirect(back_url)
+        stored, _result = run_service(
+            lambda: save(formset), valid=formset.is_valid(), formsets={error_key: formset}
+        )
+        if stored:
+            messages.success(request, saved_message)
+            return redirect(back_url)
     else:
         formset = formset_class(prefix=prefix, initial=initial())
     return render(
         request,
         template,
-        {
-            context_name: formset,
-            "errors": errors.get(error_key, []),
-            "title": title,
-            "back_url": back_url,
-        },
+        {context_name: formset, "title": title, "back_url": back_url},
     )
 
 
@@ -459,12 +448,15 @@ def _absences_page(
     delete_url: Callable[[Absence], str],
 ) -> HttpResponse:
     form = AbsenceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.absence_add(actor=request.user, volunteer=volunteer, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc, {})
-        else:
+    if request.method == "POST":
+        valid = form.is_valid()
+        data = form_values(form)
+        stored, _absence = run_service(
+            lambda: services.absence_add(actor=request.user, volunteer=volunteer, **data),
+            valid=valid,
+            form=form,
+        )
+        if stored:
             messages.success(request, _("Absence saved."))
             return redirect(request.path)
     absences = [(a, delete_url(a)) for a in volunteer.absences.order_by("-start_date")]
@@ -577,12 +569,15 @@ def _paperwork_form_page(
 ) -> HttpResponse:
     volunteer = _coordinated_volunteer(request, pk)
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record(actor=request.user, volunteer=volunteer, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc, {})
-        else:
+    if request.method == "POST":
+        valid = form.is_valid()
+        data = form_values(form)
+        stored, _entry = run_service(
+            lambda: record(actor=request.user, volunteer=volunteer, **data),
+            valid=valid,
+            form=form,
+        )
+        if stored:
             messages.success(request, _("Saved."))
             return redirect("volunteer-detail", pk=pk)
     return render(
@@ -735,15 +730,18 @@ def my_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
         center=volunteer.center,
         initial=ContactForm.initial_for(volunteer),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         old_email = volunteer.email
-        try:
-            services.volunteer_update(
+        valid = form.is_valid()
+        stored, _updated = run_service(
+            lambda: services.volunteer_update(
                 actor=request.user, volunteer=volunteer, **form.service_data()
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc, {})
-        else:
+            ),
+            valid=valid,
+            form=form,
+            field_map=ContactForm.FIELD_MAP,
+        )
+        if stored:
             messages.success(request, _("Changes saved."))
             if volunteer.email != old_email:
                 messages.info(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from networks.models import CheckIn, Household, Network, Sponsorship
 from tests.networks.factories import CheckInFactory
@@ -285,9 +286,10 @@ def test_bad_filters_are_400(api_as, own, params):
 def test_check_in_through_the_api(api_as, own):
     url = reverse("api-sponsorship-check-ins", args=[own.sponsorship.pk])
     client = api_as("network_lead")
-    response = client.post(url, {"date": "2025-04-01", "follow_up_needed": True}, format="json")
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"date": today, "follow_up_needed": True}, format="json")
     assert response.status_code == 201
-    refused = client.post(url, {"date": "2025-04-02", "note": "0151 23456789"}, format="json")
+    refused = client.post(url, {"date": today, "note": "0151 23456789"}, format="json")
     assert refused.status_code == 400 and "note" in refused.json()
     assert CheckIn.objects.count() == 1
     assert client.get(url).json()["count"] == 1
