@@ -742,7 +742,7 @@ def test_an_invalid_link_explains_itself(token) -> None:
     assert "This link does not work" in response.text
 
 
-def test_a_link_of_an_interpreter_without_login_changes_nothing(tenant) -> None:
+def test_an_interpreter_without_login_answers_through_the_link(tenant) -> None:
     from tests.sprachpool.factories import InterpreterProfileFactory
     from tests.volunteers.factories import VolunteerFactory
 
@@ -753,8 +753,22 @@ def test_a_link_of_an_interpreter_without_login_changes_nothing(tenant) -> None:
 
     response = Client(headers={"accept-language": "en"}).post(link(offer), {"action": "accept"})
 
-    assert response.status_code in (200, 403)
-    assert response.status_code != 500
+    assert response.status_code == 200
+    assert "The assignment is yours" in response.text
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.ACCEPTED
+
+
+def test_where_the_coordinator_confirms_the_link_says_so(tenant, interpreter) -> None:
+    tenant.center.confirm_mode = "coordinator"
+    tenant.center.save()
+    offer = an_offer(tenant, interpreter)
+
+    response = Client(headers={"accept-language": "en"}).post(link(offer), {"action": "accept"})
+
+    assert "The coordinator confirms the assignment shortly" in response.text
+    assert "Europaplatz 1" not in response.text
+    assert not Assignment.objects.exists()
 
 
 # --------------------------------------------------------------------------- My assignments
