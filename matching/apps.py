@@ -27,7 +27,7 @@ class MatchingConfig(AppConfig):
         url = reverse("matching-console")
         cards = [
             HomeCard(
-                _("Requests at risk: starting within 48 hours, no interpreter yet"),
+                _("Requests in the next 48 hours still without an interpreter"),
                 counts["soon"],
                 f"{url}#soon",
                 attention=counts["soon"] > 0,
