@@ -232,8 +232,25 @@ def generate(
     supply: dict[str, float] | None = None,
     demand: dict[str, float] | None = None,
     availability_rate: float = 0.55,
+    windows_per_day: int = 1,
+    busy_rate: float = 0.15,
+    remote_share: float | None = None,
+    excluded_rate: float = 0.0,
 ) -> dict[str, Any]:
-    """A realistic instance document (a dict in the contract's JSON shape)."""
+    """A realistic instance document (a dict in the contract's JSON shape).
+
+    The defaults give the benchmark's own families; the shape parameters vary them (the
+    defaults draw exactly the same random numbers as before they existed, so the
+    benchmark's instances stay the same):
+
+    :param windows_per_day: availability windows per available day; above 1 the day is
+        cut into that many shorter windows with breaks in between (split weekly slots).
+    :param busy_rate: chance of a one-hour busy interval in each window.
+    :param remote_share: share of phone/video requests (default 25 %), and interpreters
+        offering phone and video more often as it grows.
+    :param excluded_rate: chance that a request excludes one or two speakers of its
+        language (the ``excluded_interpreters`` extension: declined or expired offers).
+    """
     rng = random.Random(seed)
     names = counties or list(COUNTIES)
     supply = supply or SUPPLY
@@ -247,10 +264,11 @@ def generate(
         langs = {_pick(rng, supply): rng.choice(["B2", "C1", "C2", "native", "native"])}
         if rng.random() < 0.35:
             langs.setdefault(_pick(rng, supply), rng.choice(["B1", "B2", "C1"]))
+        remote_boost = 0.0 if remote_share is None else max(0.0, remote_share - 0.25)
         modes = ["in_person"] if rng.random() < 0.92 else []
-        if rng.random() < 0.55:
+        if rng.random() < 0.55 + remote_boost:
             modes.append("phone")
-        if rng.random() < 0.4:
+        if rng.random() < 0.4 + remote_boost:
             modes.append("video")
         if not modes:
             modes = ["phone"]
@@ -259,10 +277,11 @@ def generate(
             if rng.random() < availability_rate:
                 lo = rng.choice([7 * 60 + 30, 8 * 60, 9 * 60, 12 * 60])
                 hi = min(18 * 60, lo + rng.choice([240, 300, 420, 480]))
-                availability.append({"start": _iso(day, lo), "end": _iso(day, hi)})
-                if rng.random() < 0.15:
-                    b = rng.randrange(lo, hi - 60, 30)
-                    busy.append({"start": _iso(day, b), "end": _iso(day, b + 60)})
+                for w_lo, w_hi in _split(rng, lo, hi, windows_per_day):
+                    availability.append({"start": _iso(day, w_lo), "end": _iso(day, w_hi)})
+                    if rng.random() < busy_rate and w_hi - w_lo > 60:
+                        b = rng.randrange(w_lo, w_hi - 60, 30)
+                        busy.append({"start": _iso(day, b), "end": _iso(day, b + 60)})
         ident = f"i-{k:05d}"
         interpreters.append(
             {
@@ -289,7 +308,10 @@ def generate(
         day = rng.choice(day_list)
         start = rng.choice(range(8 * 60, 16 * 60, 30)) + rng.choice([0, 0, 0, 15])
         length = rng.choice([30, 45, 60, 60, 60, 90, 120])
-        mode = rng.choices(["in_person", "phone", "video"], weights=[75, 15, 10])[0]
+        mode_weights: list[float] = [75, 15, 10]
+        if remote_share is not None:
+            mode_weights = [100 * (1 - remote_share), 60 * remote_share, 40 * remote_share]
+        mode = rng.choices(["in_person", "phone", "video"], weights=mode_weights)[0]
         language = _pick(rng, demand)
         speakers = per_language.get(language, [])
         req: dict[str, Any] = {
@@ -311,12 +333,38 @@ def generate(
         if mode == "in_person":
             req["location"] = _jitter(rng, lat, lon, 4.0)
         requests.append(req)
+    if excluded_rate > 0:
+        declined = random.Random(seed * 7919 + 17)  # its own stream: the rest stays the same
+        for req in requests:
+            speakers = per_language.get(req["language"], [])
+            if speakers and declined.random() < excluded_rate:
+                req["excluded_interpreters"] = declined.sample(speakers, min(2, len(speakers)))
     return {
         "format": "wir-matching/1",
         "gap_minutes": gap_minutes,
         "interpreters": interpreters,
         "requests": requests,
     }
+
+
+def _split(rng: random.Random, lo: int, hi: int, parts: int) -> list[tuple[int, int]]:
+    """``[lo, hi)`` (minutes) as ``parts`` windows with 30-minute breaks, on the half hour.
+
+    One part is the window itself and draws nothing, so the default instances are unchanged.
+    """
+    if parts <= 1:
+        return [(lo, hi)]
+    length = (hi - lo - 30 * (parts - 1)) // parts
+    if length < 60:
+        return [(lo, hi)]
+    out, at = [], lo
+    for _ in range(parts):
+        end = at + max(60, length - rng.choice([0, 0, 30]))
+        out.append((at, min(end, hi)))
+        at = end + 30
+        if at + 60 > hi:
+            break
+    return out
 
 
 def adversarial(*, seed: int, n_requests: int = 120, n_interpreters: int = 6) -> dict[str, Any]:

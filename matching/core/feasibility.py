@@ -571,23 +571,35 @@ class Pairs:
 _BLOCK_CELLS = 40_000
 
 
+def _surely_too_far(c: Compiled, x: Cells) -> BoolArray:
+    """Cells certainly violating the radius, from latitudes alone (a block prefilter).
+
+    The great-circle distance is at least ``R * |lat1 - lat2|`` (radians), so a cell whose
+    latitude difference alone exceeds the radius (with a margin far above rounding) is too
+    far; this costs a subtraction instead of the haversine's trigonometry. Remote requests
+    have no latitude (nan), which compares False: never excluded here.
+    """
+    bound = c.i_max_km[x.i] * (1.0 + 1e-9) + 1e-9
+    return EARTH_RADIUS_KM * np.abs(c.r_lat[x.r] - c.i_lat[x.i]) > bound
+
+
 def _passing(c: Compiled, x: Cells) -> tuple[IntArray, IntArray, FloatArray]:
     """The cells passing every check, flat and in the cells' order (row-major for a block).
 
     Stage by stage (:data:`STAGES`): the lookups on every cell, the travel km and the
-    radius on the survivors, the binary searches on the fewest. A block stays a block
-    (broadcasting) up to the travel stage and is flattened to its survivors after it.
+    radius on the survivors, the binary searches on the fewest. A block is checked by
+    broadcasting for the lookups (and a latitude prefilter of the radius, which only drops
+    cells the radius check drops too), then flattened to its survivors.
     """
     ok = ~_violates_any(c, x, "lookup")
     if x.r.ndim == 2:
-        x = Cells(x.r, x.i, x.level, travel_km(c, x.r, x.i))
-        ok &= ~_violates_any(c, x, "travel")
+        ok &= ~_surely_too_far(c, x)
         a, b = np.nonzero(ok)
-        x = Cells(x.r[a, 0], x.i[0, b], x.level[0, b], x.km[a, b])
+        x = Cells(x.r[a, 0], x.i[0, b], x.level[0, b], np.zeros(len(a)))
     else:
         x = x.take(np.flatnonzero(ok))
-        x = Cells(x.r, x.i, x.level, travel_km(c, x.r, x.i))
-        x = x.take(np.flatnonzero(~_violates_any(c, x, "travel")))
+    x = Cells(x.r, x.i, x.level, travel_km(c, x.r, x.i))
+    x = x.take(np.flatnonzero(~_violates_any(c, x, "travel")))
     x = x.take(np.flatnonzero(~_violates_any(c, x, "search")))
     return x.r, x.i, x.km
 

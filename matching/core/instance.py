@@ -17,6 +17,7 @@ instance without them parses as before): the optional request field
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
+
+from matching.core.gcpause import gc_paused
 
 FORMAT = "wir-matching/1"
 LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
@@ -169,15 +172,20 @@ class Instance:
 
 
 def _is_number(value: Any) -> bool:
+    kind = type(value)
+    if kind is float or kind is int:  # the JSON case first: no isinstance
+        return True
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _object(value: Any, path: str, allowed: frozenset[str]) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
+    # dict first: an isinstance check against the Mapping ABC costs more than the rest
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise InstanceError(path, "not an object")
-    for key in value:
-        if key not in allowed:
-            raise InstanceError(f"{path}.{key}" if path else str(key), "unknown field")
+    if not allowed.issuperset(value):
+        for key in value:
+            if key not in allowed:
+                raise InstanceError(f"{path}.{key}" if path else str(key), "unknown field")
     return value
 
 
@@ -237,26 +245,62 @@ def _language(value: Any, path: str) -> str:
     return value
 
 
-def _datetime(value: Any, path: str) -> tuple[datetime, int]:
-    problem = "not an ISO 8601 datetime with offset"
-    if not isinstance(value, str):
-        raise InstanceError(path, problem)
+@functools.lru_cache(maxsize=8192)
+def _instant(text: str) -> tuple[datetime, int] | None:
+    """An ISO 8601 datetime with offset and its UTC epoch microseconds, or None if invalid.
+
+    Cached: an instance repeats a few hundred instants many thousand times (every window,
+    busy interval and request of a week), and parsing each anew was most of the parse time.
+    """
     try:
-        moment = datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(text)
     except ValueError:
-        raise InstanceError(path, problem) from None
+        return None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InstanceError(path, problem)
+        return None
     return moment, (moment - _EPOCH) // _MICRO
 
 
+def _datetime(value: Any, path: str) -> tuple[datetime, int]:
+    parsed = _instant(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise InstanceError(path, "not an ISO 8601 datetime with offset")
+    return parsed
+
+
+@functools.lru_cache(maxsize=8192)
+def _span(start: str, end: str) -> Interval:
+    """The interval of two valid datetime strings (cached like :func:`_instant`; intervals
+    are immutable, so equal ones may be shared)."""
+    (start_at, start_us), (end_at, end_us) = _instant(start), _instant(end)  # type: ignore[misc]
+    return Interval(start=start_at, end=end_at, start_us=start_us, end_us=end_us)
+
+
 def _interval(value: Any, path: str) -> Interval:
+    if type(value) is dict and len(value) == 2:  # the common case, cached as a whole
+        start, end = value.get("start"), value.get("end")
+        if type(start) is str and type(end) is str:
+            span = _valid_span(start, end)
+            if span is not None:
+                return span
     obj = _object(value, path, _INTERVAL_KEYS)
-    start, start_us = _datetime(_required(obj, "start", path), f"{path}.start")
-    end, end_us = _datetime(_required(obj, "end", path), f"{path}.end")
+    start = _required(obj, "start", path)
+    _, start_us = _datetime(start, f"{path}.start")
+    end = _required(obj, "end", path)
+    _, end_us = _datetime(end, f"{path}.end")
     if end_us <= start_us:
         raise InstanceError(f"{path}.end", "not after start")
-    return Interval(start=start, end=end, start_us=start_us, end_us=end_us)
+    return _span(start, end)
+
+
+@functools.lru_cache(maxsize=8192)
+def _valid_span(start: str, end: str) -> Interval | None:
+    """The interval of two datetime strings if both are valid and ``start < end``, else
+    None (then :func:`_interval` names the problem)."""
+    first, last = _instant(start), _instant(end)
+    if first is None or last is None or last[1] <= first[1]:
+        return None
+    return _span(start, end)
 
 
 def _intervals(value: Any, path: str) -> tuple[Interval, ...]:
@@ -373,6 +417,11 @@ def parse_instance(data: Any) -> Instance:
     :return: the parsed instance, lists in document order.
     :raises InstanceError: naming the first offending field.
     """
+    with gc_paused():
+        return _parse_document(data)
+
+
+def _parse_document(data: Any) -> Instance:
     obj = _object(data, "", _TOP_KEYS) if isinstance(data, Mapping) else None
     if obj is None:
         raise InstanceError("instance", "not a JSON object")
@@ -399,12 +448,15 @@ def _reject_constant(name: str) -> Any:
 
 def load_instance(text: str | bytes) -> Instance:
     """Decode JSON text and parse it; bad JSON also raises :class:`InstanceError`."""
-    try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise InstanceError(
-            "instance", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InstanceError("instance", f"not valid JSON ({exc})") from None
-    return parse_instance(data)
+    with gc_paused():  # one pause for both: the decoded document is the big heap
+        try:
+            data = json.loads(text, parse_constant=_reject_constant)
+        except json.JSONDecodeError as exc:
+            raise InstanceError(
+                "instance", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            ) from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InstanceError("instance", f"not valid JSON ({exc})") from None
+        instance = _parse_document(data)
+        del data  # freed before the collector is back, or its first pass walks it all
+    return instance

@@ -209,3 +209,45 @@ def test_excluded_interpreters_parse_as_a_set_and_unknown_ids_are_kept() -> None
     instance = parse_instance(doc)
 
     assert instance.requests[0].excluded_interpreters == frozenset({"i-1", "i-gone"})
+
+
+def test_parsing_pauses_the_collector_and_restores_its_state() -> None:
+    import gc
+
+    from matching.core.gcpause import gc_paused
+
+    seen: list[bool] = []
+    assert gc.isenabled()
+    with gc_paused():
+        seen.append(gc.isenabled())
+    load_instance('{"format": "wir-matching/1", "interpreters": [], "requests": []}')
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_cached_instants_keep_each_offset_and_still_name_bad_fields() -> None:
+    window = {"start": "2026-10-25T01:00:00+02:00", "end": "2026-10-25T05:00:00+01:00"}
+    same_instant = {"start": "2026-10-24T23:00:00+00:00", "end": "2026-10-25T04:00:00+00:00"}
+    doc = document(
+        [interpreter("i-1", availability=[window]), interpreter("i-2", availability=[window])],
+        [request("r-1")],
+    )
+    doc["interpreters"][1]["busy"] = [same_instant]
+
+    instance = parse_instance(doc)
+
+    first, second = instance.interpreters
+    assert first.availability == second.availability
+    assert str(first.availability[0].start.utcoffset()) == "2:00:00"
+    (busy,) = second.busy
+    assert busy.start_us == first.availability[0].start_us
+    assert str(busy.start.utcoffset()) == "0:00:00"
+    doc["interpreters"][1]["availability"] = [{"start": window["end"], "end": window["start"]}]
+    with pytest.raises(InstanceError, match=r"^interpreters\[1\]\.availability\[0\]\.end: not"):
+        parse_instance(doc)
