@@ -507,3 +507,67 @@ def test_list_pages_read_in_a_bounded_number_of_queries(
     _rows(tenant, 12)
     with django_assert_max_num_queries(len(few.captured_queries)):
         coordinator.get(reverse(name))
+
+
+def test_only_the_best_interpreters_are_checked_and_listed(tenant: Tenant) -> None:
+    from matching.selectors import request_candidates
+
+    request = phone_request(tenant.center)
+    fits = available_interpreter(tenant.center)
+    interpreter(center=tenant.center)  # no weekly time: the engine cannot use them
+    interpreter(center=tenant.center)
+
+    candidates, total = request_candidates(
+        user=tenant.users["coordinator"], request=request, limit=2
+    )
+
+    assert total == 3
+    assert len(candidates) == 2
+    assert candidates[0].profile == fits
+    assert candidates[0].can_offer
+
+
+def test_a_request_with_an_offer_out_lists_interpreters_without_offer_buttons(
+    tenant: Tenant, coordinator: Client
+) -> None:
+    offer = OfferFactory(request=phone_request(tenant.center, status=Status.OFFERED))
+    available_interpreter(tenant.center)
+
+    response = coordinator.get(reverse("matching-request", args=[offer.request_id]))
+
+    assert not any(c.can_offer for c in response.context["candidates"])
+    assert reverse("matching-request-offer", args=[offer.request_id]) not in response.text
+    assert reverse("matching-offer-withdraw", args=[offer.pk]) in response.text
+
+
+def test_a_failed_run_shows_its_error(tenant: Tenant, coordinator: Client) -> None:
+    run = MatchingRun.objects.create(
+        center=tenant.center,
+        trigger=MatchingRun.Trigger.MANUAL,
+        status=MatchingRun.Status.FAILED,
+        started_at=timezone.now(),
+        error="RuntimeError: boom",
+    )
+
+    response = coordinator.get(reverse("matching-run-detail", args=[run.pk]))
+
+    assert response.status_code == 200
+    assert "RuntimeError: boom" in response.text
+
+
+def test_console_says_when_an_accepted_offer_waits_for_the_coordinator(
+    tenant: Tenant, coordinator: Client
+) -> None:
+    tenant.center.confirm_mode = Center.ConfirmMode.COORDINATOR
+    tenant.center.save()
+    offer = OfferFactory(
+        request=phone_request(tenant.center, status=Status.OFFERED),
+        status=Offer.Status.ACCEPTED,
+        awaiting_confirmation=True,
+        responded_at=timezone.now(),
+    )
+
+    response = coordinator.get(reverse("matching-console"))
+
+    name = offer.interpreter.volunteer.display_name
+    assert f"accepted by {name}, waiting for your confirmation" in response.text
