@@ -217,7 +217,8 @@ def request_console(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "total": total,
             "pending": pending,
             "awaiting": awaiting,
-            "is_open": item.status == Status.OPEN,
+            "is_open": item.status == Status.OPEN and item.start > timezone.now(),
+            "started": item.start <= timezone.now(),
             "can_exclude": item.status in (Status.OPEN, Status.OFFERED),
         },
     )
