@@ -77,7 +77,7 @@ def _request_form(
 
 
 def _form_context(form: RequestForm, **extra: Any) -> dict[str, Any]:
-    """What the request form's template needs; ``main_fields`` in the page's order."""
+    """What the request form's template needs (the form and the language suggestions)."""
     return {"form": form, "language_options": form.language_options, **extra}
 
 
@@ -266,8 +266,6 @@ def request_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             updated = services.request_update(actor=request.user, request=item, **fields)
         except ValidationError as exc:
             form.add_service_errors(exc)
-        except PermissionDenied:
-            raise
         else:
             messages.success(request, _("Changes saved."))
             if updated.client_cap_reached:
