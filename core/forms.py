@@ -59,25 +59,111 @@ class DepartmentForm(CenterChoiceMixin, forms.ModelForm):
 
 
 class PlaceForm(CenterChoiceMixin, forms.ModelForm):
+    """A town or office. Coordinates come from a town of the center's place registry, or,
+    as an advanced option, are typed in by hand. No outside geocoder is asked."""
+
+    SOURCE_TOWN = "town"
+    SOURCE_MANUAL = "manual"
+
     center = forms.ModelChoiceField(queryset=Center.objects.none(), label=_("center"))
+    town = forms.ModelChoiceField(
+        queryset=Place.objects.none(),
+        required=False,
+        label=_("Coordinates of the town"),
+        help_text=_("The place takes the coordinates the center keeps for this town."),
+    )
+    coordinates = forms.ChoiceField(
+        label=_("Coordinates"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            (SOURCE_TOWN, _("from the town chosen above")),
+            (SOURCE_MANUAL, _("entered by hand (advanced)")),
+        ],
+    )
+
+    # Whole-number limits, so a message reads "höchstens 90", not "90.0".
+    lat = forms.FloatField(
+        label=_("latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+        help_text=_("Decimal degrees, e.g. 50.3353 for Friedberg (Hessen)."),
+    )
+    lon = forms.FloatField(
+        label=_("longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+        help_text=_("Decimal degrees, e.g. 8.7550 for Friedberg (Hessen)."),
+    )
 
     class Meta:
         model = Place
         fields = ["center", "name", "kind", "street", "postcode", "city", "lat", "lon"]
-        widgets = {
-            "lat": forms.NumberInput(attrs={"step": "any"}),
-            "lon": forms.NumberInput(attrs={"step": "any"}),
-        }
 
-    def __init__(self, *args: Any, centers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, centers: Any, towns: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setup_center(centers)
+        if self.instance.pk:
+            del self.fields["center"]
+            towns = towns.filter(center_id=self.instance.center_id)
+        model_choice_field(self, "town").queryset = towns
+        # With a town chosen, the service takes the coordinates (and an empty city) from it.
+        self.fields["city"].required = False
+        if not self.is_bound:
+            town = self._matching_town(towns)
+            self.initial["town"] = town.pk if town else None
+            manual = self.instance.pk and town is None
+            self.initial["coordinates"] = self.SOURCE_MANUAL if manual else self.SOURCE_TOWN
+
+    def _matching_town(self, towns: Any) -> Place | None:
+        """When editing: the town whose coordinates the place has, if any."""
+        place = self.instance
+        if not place.pk:
+            return None
+        return cast("Place | None", towns.filter(lat=place.lat, lon=place.lon).first())
 
     def clean_postcode(self) -> str:
         postcode = self.cleaned_data["postcode"].strip()
         if postcode and (len(postcode) != 5 or not postcode.isdigit()):
             raise forms.ValidationError(_("A German postcode has five digits."))
         return postcode
+
+    @property
+    def manual(self) -> bool:
+        """Whether the coordinates are typed in by hand (shows the advanced fields open)."""
+        data = self.data if self.is_bound else self.initial
+        source = data.get("coordinates") or ""
+        if source:
+            return source == self.SOURCE_MANUAL
+        return bool(self.is_bound and data.get("lat") not in (None, "") and not data.get("town"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        town, lat, lon = cleaned.get("town"), cleaned.get("lat"), cleaned.get("lon")
+        if self.manual:
+            cleaned["town"] = None
+            for name, value in (("lat", lat), ("lon", lon)):
+                if value is None and name not in self.errors:
+                    self.add_error(name, _("Enter the coordinates, or take them from a town."))
+        elif town is None and "town" not in self.errors:
+            self.add_error("town", _("Choose a town, or enter the coordinates by hand."))
+        else:
+            center = cleaned.get("center") or getattr(self.instance, "center", None)
+            if town is not None and center is not None and town.center_id != center.pk:
+                self.add_error("town", _("Choose a town of the same center."))
+            cleaned.pop("lat", None)
+            cleaned.pop("lon", None)
+        return cleaned
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned data as keyword arguments of ``place_create`` / ``place_update``."""
+        data = dict(self.cleaned_data)
+        data.pop("coordinates", None)
+        return data
 
 
 class AuditFilterForm(forms.Form):
@@ -270,7 +356,5 @@ def run_service(
             return False, None
     refused = check_service(call)
     if refused is not None:
-        add_service_errors(
-            refused, form, formsets=formsets, field_map=field_map, skip_flagged=True
-        )
+        add_service_errors(refused, form, formsets=formsets, field_map=field_map, skip_flagged=True)
     return False, None

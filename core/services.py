@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from core.models import AuditEvent, Center, Department, Membership, Place, Role, User
 from core.scoping import forget_memberships
@@ -100,13 +102,61 @@ def department_update(*, actor: User | None, department: Department, **fields: A
     return department
 
 
+def _town_coordinates(*, center_id: int, town: Place | None, fields: dict[str, Any]) -> None:
+    """Take ``lat``/``lon`` (and an empty city or postcode) from a town of the same center.
+
+    The coordinates come from the center's own place registry, never from an outside
+    geocoder.
+    """
+    if town is None:
+        return
+    if town.center_id != center_id or town.kind != Place.Kind.TOWN:
+        raise ValidationError({"town": _("Choose a town of the same center.")})
+    fields["lat"], fields["lon"] = town.lat, town.lon
+    if not fields.get("city"):
+        fields["city"] = town.city
+    if not fields.get("postcode"):
+        fields["postcode"] = town.postcode
+
+
 @transaction.atomic
-def place_create(*, actor: User | None, center: Center, **fields: Any) -> Place:
-    """Create a town or office of a center."""
+def place_create(
+    *, actor: User | None, center: Center, town: Place | None = None, **fields: Any
+) -> Place:
+    """Create a town or office of a center.
+
+    :param town: a town of the center whose coordinates the place takes (then ``lat`` and
+        ``lon`` are not needed); without it, ``lat`` and ``lon`` are given by hand.
+    :raises ValidationError: on a bad field, or a town of another center.
+    """
+    _town_coordinates(center_id=center.pk, town=town, fields=fields)
     place = Place(center=center, **fields)
     place.full_clean()
     place.save()
     audit_log(actor=actor, action=AuditEvent.Action.CREATE, obj=place)
+    return place
+
+
+@transaction.atomic
+def place_update(
+    *, actor: User | None, place: Place, town: Place | None = None, **fields: Any
+) -> Place:
+    """Change a place's name, kind, address or coordinates (from ``town`` or by hand).
+
+    :raises ValidationError: on a bad field (nothing is saved), or a town of another center.
+    """
+    place = Place.objects.select_for_update().get(pk=place.pk)
+    fields.pop("center", None)
+    _town_coordinates(center_id=place.center_id, town=town, fields=fields)
+    changed = changed_fields(place, fields)
+    for name, value in fields.items():
+        setattr(place, name, value)
+    place.full_clean()
+    place.save()
+    if changed:
+        audit_log(
+            actor=actor, action=AuditEvent.Action.UPDATE, obj=place, detail={"fields": changed}
+        )
     return place
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("places/", views.place_list, name="place-list"),
     path("places/new/", views.place_create, name="place-create"),
     path("places/<int:pk>/", views.place_detail, name="place-detail"),
+    path("places/<int:pk>/edit/", views.place_edit, name="place-edit"),
     path("members/", views.member_list, name="member-list"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("audit/", views.audit_list, name="audit-list"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -146,26 +147,96 @@ def place_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def place_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     place = get_object_or_404(selectors.place_list(user=request.user), pk=pk)
-    return render(request, "core/place_detail.html", {"place": place})
+    can_edit = has_role(request.user, Role.COORDINATOR, center_id=place.center_id)
+    return render(request, "core/place_detail.html", {"place": place, "can_edit": can_edit})
+
+
+def _place_form_page(
+    request: AuthenticatedHttpRequest, *, place: Place | None, title: str, back_url: str
+) -> HttpResponse:
+    """Create or edit a place; "Take the town's coordinates" fills them in without saving."""
+    towns = selectors.place_list(user=request.user, kind=Place.Kind.TOWN).filter(
+        center__in=_coordinated_centers(request)
+    )
+    form = PlaceForm(
+        request.POST or None, instance=place, centers=_coordinated_centers(request), towns=towns
+    )
+    taken_from = None
+    if request.method == "POST" and "apply_town" in request.POST:
+        form, taken_from = _form_with_town_coordinates(
+            form, request=request, place=place, towns=towns
+        )
+    elif request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        try:
+            if place is None:
+                center = fields.pop("center")
+                place = services.place_create(actor=request.user, center=center, **fields)
+                messages.success(request, _("Place “%(name)s” created.") % {"name": place})
+            else:
+                place = services.place_update(actor=request.user, place=place, **fields)
+                messages.success(request, _("Changes saved."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("place-detail", pk=place.pk)
+    return render(
+        request,
+        "core/place_form.html",
+        {
+            "form": form,
+            "title": title,
+            "back_url": back_url,
+            "place": place,
+            "taken_from": taken_from,
+        },
+    )
+
+
+def _form_with_town_coordinates(
+    form: PlaceForm, *, request: AuthenticatedHttpRequest, place: Place | None, towns: Any
+) -> tuple[PlaceForm, Place | None]:
+    """The form again, with the chosen town's coordinates (and an empty city or postcode)
+    filled in as hand-typed values the coordinator can still adjust; and that town."""
+    data = request.POST.copy()
+    town_id = data.get("town", "")
+    town = towns.filter(pk=int(town_id)).first() if town_id.isdigit() else None
+    if town is not None:
+        data["lat"], data["lon"] = str(town.lat), str(town.lon)
+        data["coordinates"] = PlaceForm.SOURCE_MANUAL
+        if not data.get("city"):
+            data["city"] = town.city
+        if not data.get("postcode"):
+            data["postcode"] = town.postcode
+    new_form = PlaceForm(data, instance=place, centers=_coordinated_centers(request), towns=towns)
+    return new_form, town
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ``ValidationError`` onto the form: at its field where the form has
+    one, else at the top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 @role_required(Role.COORDINATOR)
 def place_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = PlaceForm(request.POST or None, centers=_coordinated_centers(request))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        center = data.pop("center")
-        try:
-            place = services.place_create(actor=request.user, center=center, **data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Place “%(name)s” created.") % {"name": place})
-            return redirect("place-detail", pk=place.pk)
-    return render(
+    return _place_form_page(
+        request, place=None, title=_("New place"), back_url=reverse("place-list")
+    )
+
+
+@role_required(Role.COORDINATOR)
+def place_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    place = get_object_or_404(Place.objects.for_user(request.user, roles=[Role.COORDINATOR]), pk=pk)
+    return _place_form_page(
         request,
-        "core/form.html",
-        {"form": form, "title": _("New place"), "back_url": reverse("place-list")},
+        place=place,
+        title=_("Edit place"),
+        back_url=reverse("place-detail", args=[pk]),
     )
 
 

@@ -9,14 +9,22 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 
 from core.models import AuditEvent
 from core.services import audit_log
 from tests.volunteers.factories import VolunteerFactory
+from volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db
 
 BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def _kind(model) -> str:
+    """The German label of a kind of object, as the volunteers' catalog words it."""
+    with translation.override("de"):
+        return str(capfirst(model._meta.verbose_name))
 
 
 def _client(user) -> Client:
@@ -41,7 +49,7 @@ def test_an_entry_names_the_object_by_kind_and_number_with_a_link(tenant):
     audit_log(actor=tenant.users["coordinator"], action="view", obj=volunteer)
     html = _page(tenant.users["coordinator"])
     url = reverse("volunteer-detail", args=[volunteer.pk])
-    assert f'<a href="{url}">Ehrenamtliche Person Nr. {volunteer.pk}</a>' in html
+    assert f'<a href="{url}">{_kind(Volunteer)} Nr. {volunteer.pk}</a>' in html
     assert "volunteers.volunteer #" not in html
 
 
@@ -50,7 +58,7 @@ def test_an_object_outside_the_readers_scope_is_named_without_link(tenant, other
     # An event of the reader's center about an object the reader may not open.
     audit_log(actor=tenant.users["coordinator"], action="view", obj=foreign, center=tenant.center)
     html = _page(tenant.users["coordinator"])
-    assert f"Ehrenamtliche Person Nr. {foreign.pk}" in html
+    assert f"{_kind(Volunteer)} Nr. {foreign.pk}" in html
     assert reverse("volunteer-detail", args=[foreign.pk]) not in html
 
 
@@ -103,11 +111,11 @@ def test_filter_by_actor_kind_action_and_period(tenant):
     by_actor = _page(coordinator, actor=str(coordinator.pk))
     assert f"Nr. {volunteer.pk}" in by_actor and "Fachdienst Nr." not in by_actor
     by_kind = _page(coordinator, object_type="core.department")
-    assert "Fachdienst Nr." in by_kind and "Ehrenamtliche Person Nr." not in by_kind
+    assert "Fachdienst Nr." in by_kind and f"{_kind(Volunteer)} Nr." not in by_kind
     by_action = _page(coordinator, action="view")
-    assert "Ehrenamtliche Person Nr." in by_action and "Fachdienst Nr." not in by_action
+    assert f"{_kind(Volunteer)} Nr." in by_action and "Fachdienst Nr." not in by_action
     by_period = _page(coordinator, since="2026-02-01", until="2026-02-28")
-    assert "Fachdienst Nr." in by_period and "Ehrenamtliche Person Nr." not in by_period
+    assert "Fachdienst Nr." in by_period and f"{_kind(Volunteer)} Nr." not in by_period
 
 
 def test_a_period_ending_before_it_starts_is_refused_with_a_message(tenant):
@@ -120,9 +128,9 @@ def test_search_finds_an_object_by_number_and_kind(tenant):
     audit_log(actor=tenant.users["coordinator"], action="view", obj=volunteer)
     audit_log(actor=tenant.users["coordinator"], action="update", obj=tenant.department)
     by_number = _page(tenant.users["coordinator"], q=f"Nr. {volunteer.pk}")
-    assert f"Ehrenamtliche Person Nr. {volunteer.pk}" in by_number
+    assert f"{_kind(Volunteer)} Nr. {volunteer.pk}" in by_number
     by_kind = _page(tenant.users["coordinator"], q="fachdienst")
-    assert "Fachdienst Nr." in by_kind and "Ehrenamtliche Person Nr." not in by_kind
+    assert "Fachdienst Nr." in by_kind and f"{_kind(Volunteer)} Nr." not in by_kind
 
 
 def test_the_trail_is_paginated_and_pages_keep_the_filters(tenant):
