@@ -232,8 +232,13 @@ def _require_coordinator(actor: User | None, center_id: int) -> None:
         raise PermissionDenied
 
 
-def _require_interpreter(actor: User | None, interpreter: InterpreterProfile) -> None:
-    if actor is None or interpreter.volunteer.user_id != actor.pk:
+def _require_interpreter(actor: User | None, offer: Offer, token: str | None = None) -> None:
+    """The offered interpreter: logged in as themself, or holding the offer's signed link."""
+    if token is not None:
+        if _token_offer_id(token) != offer.pk:
+            raise PermissionDenied
+        return
+    if actor is None or offer.interpreter.volunteer.user_id != actor.pk:
         raise PermissionDenied
 
 
@@ -833,8 +838,14 @@ def _assign(
 
 
 @transaction.atomic
-def offer_accept(*, actor: User | None, offer: Offer, now: dt.datetime | None = None) -> Offer:
-    """The offered interpreter says yes.
+def offer_accept(
+    *,
+    actor: User | None,
+    offer: Offer,
+    now: dt.datetime | None = None,
+    token: str | None = None,
+) -> Offer:
+    """The offered interpreter says yes (logged in, or through the one-tap link's ``token``).
 
     Locks the request, checks the offer is still pending and not expired, and creates the
     assignment in the same transaction (or, where the coordinator confirms, marks the offer
@@ -845,7 +856,7 @@ def offer_accept(*, actor: User | None, offer: Offer, now: dt.datetime | None = 
     """
     now = now or timezone.now()
     offer, request = _locked_offer(offer)
-    _require_interpreter(actor, offer.interpreter)
+    _require_interpreter(actor, offer, token)
     if offer.status != Offer.Status.PENDING:
         raise OfferConflict(
             _("This offer is no longer open (%(status)s).") % {"status": offer.get_status_display()}
@@ -888,16 +899,22 @@ def offer_confirm(*, actor: User, offer: Offer, now: dt.datetime | None = None) 
 
 @transaction.atomic
 def offer_decline(
-    *, actor: User | None, offer: Offer, reason: Any = "", now: dt.datetime | None = None
+    *,
+    actor: User | None,
+    offer: Offer,
+    reason: Any = "",
+    now: dt.datetime | None = None,
+    token: str | None = None,
 ) -> Offer:
-    """The offered interpreter says no: excluded for this request, which is offered anew.
+    """The offered interpreter says no (logged in, or through the link's ``token``): they
+    are excluded for this request, which is offered anew.
 
     :raises OfferConflict: the offer is no longer pending.
     """
     now = now or timezone.now()
     reason = _clean_reason(reason, required=False)
     offer, request = _locked_offer(offer)
-    _require_interpreter(actor, offer.interpreter)
+    _require_interpreter(actor, offer, token)
     if offer.status != Offer.Status.PENDING:
         raise OfferConflict(
             _("This offer is no longer open (%(status)s).") % {"status": offer.get_status_display()}
@@ -954,6 +971,15 @@ def offer_token(offer: Offer) -> str:
     return signing.dumps({"o": offer.pk}, salt=OFFER_TOKEN_SALT, compress=True)
 
 
+def _token_offer_id(token: str) -> int | None:
+    """The offer id a signed link carries, or ``None`` for anything not signed by us."""
+    try:
+        data = signing.loads(token, salt=OFFER_TOKEN_SALT)
+        return int(data["o"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
 def offer_from_token(token: str) -> Offer:
     """The offer a one-tap link names.
 
@@ -962,11 +988,9 @@ def offer_from_token(token: str) -> Offer:
 
     :raises ValidationError: the token is not one of ours.
     """
-    try:
-        data = signing.loads(token, salt=OFFER_TOKEN_SALT)
-        pk = int(data["o"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise ValidationError(_("This link is not valid.")) from exc
+    pk = _token_offer_id(token)
+    if pk is None:
+        raise ValidationError(_("This link is not valid."))
     offer = (
         Offer.objects.select_related(
             "request__language", "request__center", "request__department", "interpreter__volunteer"

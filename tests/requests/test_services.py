@@ -534,3 +534,18 @@ def test_place_kind_office_comes_first_in_the_form(tenant: Tenant) -> None:
     town = PlaceFactory(center=tenant.center, name="Aaa-Dorf", kind=Place.Kind.TOWN, city="A")
     places = request_form_places(center=tenant.center)
     assert places.index(town) > places.index(tenant.place) or tenant.place.kind == Place.Kind.TOWN
+
+
+def test_the_signed_link_answers_for_an_interpreter_without_login(tenant: Tenant) -> None:
+    request = InterpreterRequestFactory(center=tenant.center, department=tenant.department)
+    profile = interpreter(center=tenant.center, user=None)
+    offer = services.offer_create(request=request, interpreter=profile)
+    other = services.offer_create(
+        request=InterpreterRequestFactory(center=tenant.center, department=tenant.department),
+        interpreter=interpreter(center=tenant.center),
+    )
+    with pytest.raises(PermissionDenied):  # a link of another offer is no authority
+        services.offer_accept(actor=None, offer=offer, token=services.offer_token(other))
+    services.offer_accept(actor=None, offer=offer, token=services.offer_token(offer))
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.ACCEPTED
