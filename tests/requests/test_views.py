@@ -868,3 +868,16 @@ def test_bad_input_is_a_field_error_never_a_server_error(tenant, as_role, overri
     assert response.status_code == 200
     assert response.context["form"].errors
     assert not InterpreterRequest.objects.exists()
+
+
+def test_the_pages_speak_german_by_default(tenant, interpreter) -> None:
+    an_offer(tenant, interpreter)
+    client = Client(headers={"accept-language": "de"})
+    client.force_login(tenant.users["volunteer"])
+
+    response = client.get(reverse("offer-list"))
+
+    assert "Meine Angebote" in response.text
+    assert "Annehmen" in response.text
+    assert "Bitte antworten Sie bis" in response.text
+    assert " Uhr" in response.text
