@@ -212,9 +212,8 @@ class RequestPlaceField(serializers.Field):
             if not nested.is_valid():
                 raise ValidationError(nested.errors)
             values = dict(nested.validated_data)
-            # The service names a free address by its street and town; a name is only shown
-            # for the center's registry places.
-            values.pop("name", None)
+            if "name" in values:
+                values["place_name"] = values.pop("name")
             place_id = values.pop("id", None)
             return {"place": place_id, **values}
         self.fail("invalid")
@@ -256,7 +255,9 @@ def _service_fields(data: dict[str, Any]) -> dict[str, Any]:
     if "place" in fields:
         place = fields.pop("place")
         if place is None:
-            fields.update(place=None, street="", postcode="", city="", lat=None, lon=None)
+            fields.update(
+                place=None, place_name="", street="", postcode="", city="", lat=None, lon=None
+            )
         else:
             fields.update(place)
     return fields

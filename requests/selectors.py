@@ -5,7 +5,7 @@ Lists load their relations in a fixed number of queries, whatever their length.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -67,7 +67,7 @@ def request_list(
     if date_from is not None:
         requests = requests.filter(start__gte=_day_start(date_from))
     if date_to is not None:
-        requests = requests.filter(start__lt=_day_start(date_to) + timezone.timedelta(days=1))
+        requests = requests.filter(start__lt=_day_start(date_to) + timedelta(days=1))
     if search.strip():
         requests = requests.filter(client_ref__icontains=search.strip()[:40])
     if department is not None:
@@ -152,7 +152,11 @@ def request_form_places(*, center: Center, department: Department | None = None)
 
 def _offers_with_details(offers: QuerySet[Offer]) -> QuerySet[Offer]:
     return offers.select_related(
-        "request__language", "request__center", "request__department", "interpreter__volunteer"
+        "request__language",
+        "request__center",
+        "request__department",
+        "request__place",
+        "interpreter__volunteer",
     )
 
 
@@ -202,7 +206,7 @@ def assignment_list(
     if date_from is not None:
         assignments = assignments.filter(start__gte=_day_start(date_from))
     if date_to is not None:
-        assignments = assignments.filter(start__lt=_day_start(date_to) + timezone.timedelta(days=1))
+        assignments = assignments.filter(start__lt=_day_start(date_to) + timedelta(days=1))
     if upcoming is True:
         assignments = assignments.filter(end__gt=now).order_by("start", "id")
     elif upcoming is False:

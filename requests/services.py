@@ -93,7 +93,7 @@ MAX_DURATION = dt.timedelta(hours=8)
 #: Requests may be filed at most this far ahead.
 MAX_AHEAD = dt.timedelta(days=366)
 MIN_OFFER_MINUTES = 15
-URGENT_OFFER_HOURS = {Priority.URGENT: 2, Priority.CRITICAL: 1}
+URGENT_OFFER_HOURS: dict[str, int] = {Priority.URGENT: 2, Priority.CRITICAL: 1}
 REASON_MAX_LENGTH = 500
 OFFER_TOKEN_SALT = "requests.offer"
 
@@ -106,6 +106,7 @@ REQUEST_FIELDS = (
     "end",
     "mode",
     "place",
+    "place_name",
     "street",
     "postcode",
     "city",
@@ -452,9 +453,11 @@ def _clean_place(
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             errors.add("lat", _("These coordinates are not on Earth."))
             return empty
+    place_name = _text(values, "place_name", 200)
+    errors.check("place_name", validate_no_contact_data, place_name)
     return {
         "place": None,
-        "place_name": "",
+        "place_name": place_name,
         "street": street,
         "postcode": postcode,
         "city": city,
@@ -561,12 +564,12 @@ def request_update(
     }
     current["language"] = request.language_id
     current["place"] = request.place_id
-    if any(name in fields for name in ("place", "street", "postcode", "city")):
+    if any(name in fields for name in ("place", "place_name", "street", "postcode", "city")):
         # A new place replaces the old one whole.
-        for name in ("place", "street", "postcode", "city", "lat", "lon"):
+        for name in ("place", "place_name", "street", "postcode", "city", "lat", "lon"):
             current[name] = None if name in ("place", "lat", "lon") else ""
     elif request.place_id is not None:
-        current.update(street="", postcode="", city="", lat=None, lon=None)
+        current.update(place_name="", street="", postcode="", city="", lat=None, lon=None)
     current.update(fields)
     moved = any(
         name in fields and fields[name] != getattr(request, name)

@@ -902,3 +902,29 @@ def test_seeing_the_interpreter_is_audited(api_as, tenant) -> None:
     (event,) = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW)
     assert event.actor == tenant.users["caseworker"]
     assert event.object_id == str(assignment.interpreter.volunteer_id)
+
+
+def test_a_free_address_keeps_its_name(api_as, tenant) -> None:  # type: ignore[no-untyped-def]
+    from tests.requests.factories import next_week_at
+
+    tenant.center.min_lead_working_days = 0
+    tenant.center.save()
+    start = next_week_at(9)
+    response = api_as("caseworker").post(
+        "/api/v1/requests/",
+        {
+            "language": "ar",
+            "start": start.isoformat(),
+            "end": (start + dt.timedelta(hours=1)).isoformat(),
+            "mode": "in_person",
+            "topic": "health",
+            "place": {
+                "name": "Praxis am Markt",
+                "street": "Markt 1",
+                "postcode": tenant.place.postcode,
+            },
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["place"]["name"] == "Praxis am Markt"
