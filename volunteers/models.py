@@ -104,6 +104,12 @@ class Volunteer(models.Model):
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        help_text=_("When the personal data were erased; the record is read-only from then on."),
+    )
     notes = models.TextField(_("internal notes"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
@@ -127,6 +133,11 @@ class Volunteer(models.Model):
     @property
     def display_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_anonymised(self) -> bool:
+        """Whether the personal data were erased (the record is read-only then)."""
+        return self.anonymised_at is not None
 
     @property
     def email_confirmed(self) -> bool:

@@ -38,8 +38,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import CharField, Model, Q, QuerySet, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import Model, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -318,6 +318,17 @@ def _clean_home(
     return town, postcode
 
 
+def refuse_if_anonymised(volunteer: Volunteer) -> None:
+    """Anonymised records are read-only: every service that changes a volunteer asks this.
+
+    :raises ValidationError: code ``anonymised``.
+    """
+    if volunteer.anonymised_at is not None:
+        raise ValidationError(
+            _("This record was anonymised. It can no longer be changed."), code="anonymised"
+        )
+
+
 # --------------------------------------------------------------------------- languages, slots
 
 
@@ -330,6 +341,7 @@ def volunteer_languages_set(
     :raises ValidationError: ``{"languages": [...]}`` for unknown codes or levels and
         duplicates; nothing is stored then.
     """
+    refuse_if_anonymised(volunteer)
     cleaned = clean_languages(languages)
     before = set(volunteer.languages.values_list("language_id", "level"))
     volunteer.languages.all().delete()
@@ -365,6 +377,7 @@ def volunteer_weekly_slots_set(
     :raises ValidationError: ``{"availability": [...]}`` when an end is not after its start
         or two slots of a day overlap; nothing is stored then.
     """
+    refuse_if_anonymised(volunteer)
     cleaned = clean_slots(slots)
     before = set(volunteer.weekly_slots.values_list("weekday", "start_time", "end_time"))
     volunteer.weekly_slots.all().delete()
@@ -840,6 +853,7 @@ def _illegal(action: str, volunteer: Volunteer) -> ValidationError:
 
 
 def _set_status(*, actor: User | None, volunteer: Volunteer, new: str, action: str) -> Volunteer:
+    refuse_if_anonymised(volunteer)
     sources, target = TRANSITIONS[action]
     if volunteer.status not in sources or target != new:
         raise _illegal(action, volunteer)
@@ -1025,6 +1039,7 @@ def volunteer_update(*, actor: User | None, volunteer: Volunteer, **fields: Any)
 
     :raises ValidationError: field errors; nothing is stored then.
     """
+    refuse_if_anonymised(volunteer)
     unknown = sorted(set(fields) - set(COORDINATOR_FIELDS))
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
@@ -1158,6 +1173,7 @@ def absence_add(
     :raises ValidationError: ``end_date`` before ``start_date``, longer than a year,
         overlapping another absence of the volunteer (``start_date``), or an unknown reason.
     """
+    refuse_if_anonymised(volunteer)
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": [_("The last day cannot be before the first.")]})
     if start_date and end_date and (end_date - start_date).days >= MAX_ABSENCE_DAYS:
@@ -1224,6 +1240,7 @@ def police_certificate_record(
     :raises ValidationError: certificate more than three months old when seen, seen
         before issued, or a date in the future.
     """
+    refuse_if_anonymised(volunteer)
     seen_on = seen_on or timezone.localdate()
     reject_future_date(issued_on, "issued_on")
     reject_future_date(seen_on, "seen_on")
@@ -1248,6 +1265,7 @@ def pledge_record(
     version: str = PLEDGE_VERSION,
 ) -> PledgeSignature:
     """Record the signed confidentiality and neutrality pledge (version and date)."""
+    refuse_if_anonymised(volunteer)
     reject_future_date(signed_on, "signed_on")
     pledge = PledgeSignature(
         volunteer=volunteer,
@@ -1270,6 +1288,7 @@ def training_record(
     lessons: int | None = None,
 ) -> Training:
     """Record a course attended; the basic course defaults to its title and 24 lessons."""
+    refuse_if_anonymised(volunteer)
     reject_future_date(attended_on, "attended_on")
     if kind == Training.Kind.BASIC_COURSE:
         title = title or BASIC_COURSE_TITLE
@@ -1327,18 +1346,8 @@ def anonymised_email(pk: int) -> str:
 
 
 def anonymised_q() -> Q:
-    """Volunteers already anonymised: their address is exactly :func:`anonymised_email`.
-
-    Matching the whole address (with the record's own id), not just the domain, keeps a
-    person who registers with some ``…@anonymised.invalid`` address inside the clean-up.
-    """
-    placeholder = Concat(
-        Value("anonymised-"),
-        Cast("pk", output_field=CharField()),
-        Value(f"@{ANONYMISED_EMAIL_DOMAIN}"),
-        output_field=CharField(),
-    )
-    return Q(email=placeholder)
+    """Volunteers already anonymised (:attr:`Volunteer.anonymised_at` is set)."""
+    return Q(anonymised_at__isnull=False)
 
 
 def login_kept_on_anonymisation(volunteer: Volunteer) -> bool:
@@ -1358,8 +1367,8 @@ def login_kept_on_anonymisation(volunteer: Volunteer) -> bool:
 
 
 def is_anonymised(volunteer: Volunteer) -> bool:
-    """Whether the record was anonymised (it carries its :func:`anonymised_email`)."""
-    return volunteer.email == anonymised_email(volunteer.pk)
+    """Whether the record was anonymised (:attr:`Volunteer.anonymised_at`)."""
+    return volunteer.anonymised_at is not None
 
 
 @transaction.atomic
@@ -1376,10 +1385,12 @@ def volunteer_anonymise(*, actor: User | None, volunteer: Volunteer) -> Voluntee
     (kind, version, given and withdrawn time: no personal data once the record is
     anonymous), as the proof that consent existed and was withdrawn
     (:func:`volunteer_withdraw_consent`). The record is recognisable afterwards by
-    its placeholder address (:func:`anonymised_q`, :func:`is_anonymised`).
+    ``anonymised_at`` (:func:`anonymised_q`, :func:`is_anonymised`) and read-only from then on
+    (:func:`refuse_if_anonymised`).
     """
     volunteer = _locked(volunteer)
     old_status = volunteer.status
+    volunteer.anonymised_at = timezone.now()
     volunteer.first_name = _("Anonymised")
     volunteer.last_name = f"#{volunteer.pk}"
     volunteer.email = anonymised_email(volunteer.pk)

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -66,6 +66,15 @@ def _coordinated(request: AuthenticatedHttpRequest) -> QuerySet[Volunteer]:
 
 def _coordinated_volunteer(request: AuthenticatedHttpRequest, pk: int) -> Volunteer:
     return get_object_or_404(_coordinated(request).select_related("center", "home_place"), pk=pk)
+
+
+def _editable_volunteer(request: AuthenticatedHttpRequest, pk: int) -> Volunteer:
+    """A coordinated volunteer for a page that changes the record; anonymised records are
+    read-only (403: the detail page offers no such link)."""
+    volunteer = _coordinated_volunteer(request, pk)
+    if volunteer.is_anonymised:
+        raise PermissionDenied(_("This record was anonymised. It can no longer be changed."))
+    return volunteer
 
 
 def _own_volunteer(request: AuthenticatedHttpRequest) -> Volunteer:
@@ -313,6 +322,9 @@ def volunteer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def volunteer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     volunteer = selectors.volunteer_detail(volunteer=_coordinated_volunteer(request, pk))
     services.volunteer_viewed(actor=request.user, volunteer=volunteer)
+    if volunteer.is_anonymised:
+        # Read-only and marked: no edit or paperwork buttons, no "missing" badges.
+        return render(request, "volunteers/volunteer_anonymised.html", {"volunteer": volunteer})
     return render(
         request,
         "volunteers/volunteer_detail.html",
@@ -326,7 +338,7 @@ def volunteer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @login_required
 def volunteer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    volunteer = _coordinated_volunteer(request, pk)
+    volunteer = _editable_volunteer(request, pk)
     form = CoordinatorVolunteerForm(
         request.POST if request.method == "POST" else None,
         center=volunteer.center,
@@ -469,7 +481,7 @@ def _absences_page(
 
 @login_required
 def volunteer_languages(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    volunteer = _coordinated_volunteer(request, pk)
+    volunteer = _editable_volunteer(request, pk)
     return _languages_page(
         request,
         volunteer,
@@ -480,7 +492,7 @@ def volunteer_languages(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 @login_required
 def volunteer_availability(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    volunteer = _coordinated_volunteer(request, pk)
+    volunteer = _editable_volunteer(request, pk)
     return _availability_page(
         request,
         volunteer,
@@ -491,7 +503,7 @@ def volunteer_availability(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 
 @login_required
 def volunteer_absences(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    volunteer = _coordinated_volunteer(request, pk)
+    volunteer = _editable_volunteer(request, pk)
     return _absences_page(
         request,
         volunteer,
@@ -567,7 +579,7 @@ def _paperwork_form_page(
     record: Callable[..., Any],
     title: str,
 ) -> HttpResponse:
-    volunteer = _coordinated_volunteer(request, pk)
+    volunteer = _editable_volunteer(request, pk)
     form = form_class(request.POST or None)
     if request.method == "POST":
         valid = form.is_valid()
