@@ -38,6 +38,7 @@ from networks.forms import (
     TrialForm,
 )
 from networks.models import Household, Need, Network, NetworkMember, Sponsorship
+from volunteers.views import confirm_page
 
 NETWORK_ROLES = (Role.COORDINATOR, Role.NETWORK_LEAD)
 SEARCH_MAX = 100
@@ -211,12 +212,24 @@ def network_leads(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @role_required(Role.COORDINATOR)
 def network_lead_remove(request: AuthenticatedHttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    """GET asks (what follows), POST removes."""
     network = _network_or_404(request, pk)
     _require_manager(request, network)
     lead = get_object_or_404(selectors.network_lead_user_list(network=network), pk=user_pk)
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            title=_("Remove %(name)s as lead of “%(network)s”?")
+            % {"name": lead.display_name, "network": network.name},
+            consequences=[
+                _("They no longer see this network, its households and sponsorships."),
+                _("Their role as network lead in the center stays; they can be added again."),
+            ],
+            button=_("Remove lead"),
+            back_url=reverse("network-leads", args=[pk]),
+        )
     services.network_lead_remove(actor=request.user, network=network, user=lead)
     messages.success(request, _("%(name)s no longer leads this network.") % {"name": lead})
     return redirect("network-leads", pk=pk)
@@ -257,13 +270,25 @@ def network_members(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @role_required(*NETWORK_ROLES)
 def network_member_remove(
     request: AuthenticatedHttpRequest, pk: int, member_pk: int
 ) -> HttpResponse:
+    """GET asks (what follows), POST takes the Pate out of the network."""
     network = _network_or_404(request, pk)
     member = get_object_or_404(NetworkMember.objects.filter(network=network), pk=member_pk)
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            title=_("Take %(name)s out of “%(network)s”?")
+            % {"name": member.volunteer.display_name, "network": network.name},
+            consequences=[
+                _("They are no longer offered as a Pate in this network."),
+                _("Past sponsorships stay in the history; they can be added again later."),
+            ],
+            button=_("Take out of the network"),
+            back_url=reverse("network-members", args=[pk]),
+        )
     try:
         services.network_member_remove(actor=request.user, member=member)
     except ValidationError as exc:

@@ -17,10 +17,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -94,6 +95,31 @@ def _person_context(volunteer: Volunteer) -> dict[str, Any]:
         "consent": selectors.current_privacy_consent(volunteer=volunteer),
         "paperwork": selectors.paperwork_status(volunteer=volunteer),
     }
+
+
+def confirm_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    consequences: list[str],
+    button: str,
+    back_url: str,
+    hidden: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The question a destructive or irreversible action asks first (GET): what follows,
+    a button that posts to the same address, and a way back. No JavaScript needed."""
+    return render(
+        request,
+        "volunteers/confirm.html",
+        {
+            "title": title,
+            "consequences": consequences,
+            "button": button,
+            "back_url": back_url,
+            "action_url": request.get_full_path(),
+            "hidden": sorted((hidden or {}).items()),
+        },
+    )
 
 
 def privacy_notice(request: HttpRequest) -> HttpResponse:
@@ -512,13 +538,32 @@ def volunteer_absences(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     )
 
 
+def _confirm_absence_removal(request: HttpRequest, entry: Absence, back_url: str) -> HttpResponse:
+    return confirm_page(
+        request,
+        title=_("Remove the absence from %(start)s to %(end)s?")
+        % {
+            "start": date_format(entry.start_date, "SHORT_DATE_FORMAT"),
+            "end": date_format(entry.end_date, "SHORT_DATE_FORMAT"),
+        },
+        consequences=[
+            _("On these days the weekly times count again: offers can be made for them."),
+            _("The entry cannot be restored; it can be entered again."),
+        ],
+        button=_("Remove absence"),
+        back_url=back_url,
+    )
+
+
 @login_required
-@require_POST
 def volunteer_absence_delete(
     request: AuthenticatedHttpRequest, pk: int, absence: int
 ) -> HttpResponse:
-    volunteer = _coordinated_volunteer(request, pk)
+    """GET asks (what follows), POST removes."""
+    volunteer = _editable_volunteer(request, pk)
     entry = get_object_or_404(volunteer.absences.select_related("volunteer"), pk=absence)
+    if request.method != "POST":
+        return _confirm_absence_removal(request, entry, reverse("volunteer-absences", args=[pk]))
     services.absence_remove(actor=request.user, absence=entry)
     messages.success(request, _("Absence removed."))
     return redirect("volunteer-absences", pk=pk)
@@ -534,13 +579,36 @@ TRANSITION_SERVICES: dict[str, Callable[..., Volunteer]] = {
 
 
 @login_required
-@require_POST
 def volunteer_transition(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
-    """Status actions of the detail page (approve, activate, pause, resume, mark left)."""
+    """Status actions of the detail page (approve, activate, pause, resume, mark left).
+
+    Marking as left cannot be undone: a GET asks first and says what follows; every
+    action changes state only on POST.
+    """
     volunteer = _coordinated_volunteer(request, pk)
     service = TRANSITION_SERVICES.get(action)
     if service is None:
         raise Http404
+    if request.method != "POST":
+        if action != "leave":
+            return HttpResponseNotAllowed(["POST"])
+        return confirm_page(
+            request,
+            title=_("Mark %(name)s as left?") % {"name": volunteer.display_name},
+            consequences=[
+                _(
+                    "The status becomes “left”. This cannot be undone; a new start needs a new "
+                    "registration."
+                ),
+                _(
+                    "The login loses the volunteer role of this center: no offers, no "
+                    "volunteer pages."
+                ),
+                _("The record is kept until the retention period ends, then anonymised."),
+            ],
+            button=_("Mark as left"),
+            back_url=reverse("volunteer-detail", args=[pk]),
+        )
     kwargs: dict[str, Any] = {}
     if action == "approve":
         form = ApproveForm(request.POST)
@@ -644,7 +712,6 @@ PAPERWORK_MODELS: dict[str, type[PoliceCertificate | PledgeSignature | Training]
 
 
 @login_required
-@require_POST
 def volunteer_paperwork_delete(
     request: AuthenticatedHttpRequest, pk: int, kind: str, entry: int
 ) -> HttpResponse:
@@ -657,7 +724,26 @@ def volunteer_paperwork_delete(
         model.objects.select_related("volunteer")
     )
     item = get_object_or_404(entries, volunteer=volunteer, pk=entry)
-    services.paperwork_delete(actor=request.user, entry=item)
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            title=_("Remove this paperwork entry: %(entry)s?") % {"entry": item},
+            consequences=[
+                _(
+                    "Only for an entry recorded by mistake. The paperwork status is computed "
+                    "again without it; the volunteer may then lack what offers need."
+                ),
+                _("The removal is recorded in the audit trail."),
+            ],
+            button=_("Remove entry"),
+            back_url=reverse("volunteer-detail", args=[pk]),
+        )
+    try:
+        services.paperwork_delete(actor=request.user, entry=item)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("volunteer-detail", pk=pk)
     messages.success(request, _("Entry removed."))
     return redirect("volunteer-detail", pk=pk)
 
@@ -820,10 +906,12 @@ def my_absences(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def my_absence_delete(request: AuthenticatedHttpRequest, absence: int) -> HttpResponse:
+    """GET asks (what follows), POST removes."""
     volunteer = _own_volunteer(request)
     entry = get_object_or_404(volunteer.absences.select_related("volunteer"), pk=absence)
+    if request.method != "POST":
+        return _confirm_absence_removal(request, entry, reverse("my-absences"))
     services.absence_remove(actor=request.user, absence=entry)
     messages.success(request, _("Absence removed."))
     return redirect("my-absences")
