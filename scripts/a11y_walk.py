@@ -43,7 +43,7 @@ CHROMIUM_ARGS = [
 #: Never followed: they change state, leave the site's pages or are not HTML pages.
 SKIP = re.compile(
     r"/(logout|accounts/logout|admin|api|static|media)/|/(delete|export|resend|withdraw)/|"
-    r"\.ics$|/calendar"
+    r"\.ics\?|/calendar|[?&](format|page)="
 )
 AXE_PATHS = [
     Path("/tmp/axe/node_modules/axe-core/axe.min.js"),
@@ -92,7 +92,7 @@ def _links(page: Any, base: str) -> list[str]:
     for href in hrefs:
         url, _fragment = urldefrag(href)
         parsed = urlparse(url)
-        if parsed.netloc != host or SKIP.search(parsed.path) or "page=" in parsed.query:
+        if parsed.netloc != host or SKIP.search(f"{parsed.path}?{parsed.query}"):
             continue
         found.append(url)
     return found
@@ -114,7 +114,10 @@ def _walk(page: Any, base: str, limit: int) -> list[str]:
         shape = re.sub(r"\d+", "N", urlparse(url).path) + ("?" if urlparse(url).query else "")
         if shapes.get(shape, 0) >= 2:
             continue
-        response = page.goto(url)
+        try:
+            response = page.goto(url)
+        except Exception:  # a download (a data export) or a page that does not load
+            continue
         if (
             response is None
             or response.status >= 400
