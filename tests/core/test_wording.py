@@ -64,3 +64,23 @@ def test_a_unique_constraint_message_names_no_database_field_phrase():
         }
     assert "mit diesem Wert für das Feld" not in text
     assert "bereits vergeben" in text
+
+
+def test_the_project_catalog_uses_the_glossarys_words():
+    """docs/glossary.md: one word per thing; the variants it names are not used."""
+    from pathlib import Path
+
+    po = Path(__file__).resolve().parents[2] / "locale" / "de" / "LC_MESSAGES" / "django.po"
+    translations = " ".join(
+        line for line in po.read_text(encoding="utf-8").splitlines() if line.startswith("msgstr")
+    )
+    for variant in (
+        "Basiskurs",
+        "Basisschulung",
+        "Sprachmittelnde",
+        "ohne Kontakt",
+        "still geworden",
+        "Ehrenamtliche Person",
+        "Gib ",
+    ):
+        assert variant not in translations, variant
