@@ -71,9 +71,15 @@ def test_the_project_catalog_uses_the_glossarys_words():
     from pathlib import Path
 
     po = Path(__file__).resolve().parents[2] / "locale" / "de" / "LC_MESSAGES" / "django.po"
-    translations = " ".join(
-        line for line in po.read_text(encoding="utf-8").splitlines() if line.startswith("msgstr")
-    )
+    lines, in_msgstr = [], False
+    for line in po.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgstr"):
+            in_msgstr = True
+        elif not line.startswith('"'):
+            in_msgstr = False
+        if in_msgstr:
+            lines.append(line.partition('"')[2].rstrip('"'))
+    translations = "".join(lines)
     for variant in (
         "Basiskurs",
         "Basisschulung",
