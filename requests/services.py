@@ -1139,10 +1139,19 @@ def request_exclude_interpreter(
     if interpreter.volunteer.center_id != request.center_id:
         raise ValidationError({"interpreter": _("Please choose an interpreter of the pool.")})
     request = _locked_request(request.pk)
+    if request.status not in (Status.OPEN, Status.OFFERED):
+        raise ValidationError(
+            {
+                "request": _(
+                    "Only an open or offered request can exclude someone; this one is “%(status)s”."
+                )
+                % {"status": request.get_status_display()}
+            }
+        )
     exclusion = _exclude(request, interpreter.pk, RequestExclusion.Reason.COORDINATOR, actor)
     now = timezone.now()
     for offer in Offer.objects.select_for_update().filter(
-        request=request, interpreter=interpreter, status=Offer.Status.PENDING
+        _OPEN_OFFER, request=request, interpreter=interpreter
     ):
         _offer_move(offer, Offer.Status.WITHDRAWN, now=now)
         _reopen(request)

@@ -549,3 +549,16 @@ def test_the_signed_link_answers_for_an_interpreter_without_login(tenant: Tenant
     services.offer_accept(actor=None, offer=offer, token=services.offer_token(offer))
     offer.refresh_from_db()
     assert offer.status == Offer.Status.ACCEPTED
+
+
+def test_an_assigned_request_excludes_nobody(tenant: Tenant) -> None:
+    assignment = AssignmentFactory(
+        request__center=tenant.center, request__department=tenant.department
+    )
+    with pytest.raises(ValidationError):
+        services.request_exclude_interpreter(
+            actor=tenant.users["coordinator"],
+            request=assignment.request,
+            interpreter=assignment.interpreter,
+        )
+    assert not RequestExclusion.objects.exists()
