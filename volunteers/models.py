@@ -111,6 +111,13 @@ class Volunteer(models.Model):
         help_text=_("When the personal data were erased; the record is read-only from then on."),
     )
     notes = models.TextField(_("internal notes"), blank=True, max_length=2000)
+    language = models.CharField(
+        _("language for messages"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language mails to this person are written in; empty: the default."),
+    )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 

@@ -906,6 +906,7 @@ def volunteer_approve(
     volunteer.approved_at = timezone.now()
     volunteer.approved_by = actor if actor is not None and actor.is_authenticated else None
     _set_status(actor=actor, volunteer=volunteer, new=Status.APPROVED, action="approve")
+    _notify_status_on_commit(volunteer=volunteer, action="approve")
     if volunteer.user is not None:
         membership_grant(
             actor=actor, user=volunteer.user, center=volunteer.center, role=Role.VOLUNTEER
@@ -915,10 +916,53 @@ def volunteer_approve(
 
 @transaction.atomic
 def volunteer_activate(*, actor: User | None, volunteer: Volunteer) -> Volunteer:
-    """``approved`` → ``active``: the volunteer may now receive offers (paperwork permitting)."""
-    return _set_status(
+    """``approved`` → ``active``: the volunteer may now receive offers (paperwork permitting);
+    they are told by e-mail (:func:`volunteer_status_notify`, after commit)."""
+    volunteer = _set_status(
         actor=actor, volunteer=_locked(volunteer), new=Status.ACTIVE, action="activate"
     )
+    _notify_status_on_commit(volunteer=volunteer, action="activate")
+    return volunteer
+
+
+#: Status actions the volunteer is told about by e-mail, and the mail templates they use.
+STATUS_MAILS = {"approve": "status_approved", "activate": "status_active"}
+
+
+def _notify_status_on_commit(*, volunteer: Volunteer, action: str) -> None:
+    pk = volunteer.pk
+    transaction.on_commit(lambda: async_task("volunteers.tasks.status_changed_notify", pk, action))
+
+
+def volunteer_status_notify(*, volunteer: Volunteer, action: str) -> bool:
+    """Tell the volunteer by e-mail what an approval or activation means for them, in
+    their stored language (:attr:`Volunteer.language`, else the default).
+
+    Sent by the task ``volunteers.tasks.status_changed_notify``, enqueued on commit by
+    :func:`volunteer_approve` and :func:`volunteer_activate`. Nothing is sent to an
+    anonymised record, one without address, or when the status has moved on since.
+
+    :return: whether a mail was sent.
+    """
+    template = STATUS_MAILS.get(action)
+    expected = {"approve": Status.APPROVED, "activate": Status.ACTIVE}.get(action)
+    if (
+        template is None
+        or not volunteer.email
+        or volunteer.anonymised_at is not None
+        or volunteer.status != expected
+    ):
+        return False
+    context = {
+        "volunteer": volunteer,
+        "center": volunteer.center,
+        "url": f"{settings.SITE_URL}{reverse('my-volunteer')}",
+    }
+    with translation.override(volunteer.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"volunteers/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"volunteers/email/{template}_body.txt", context)
+    send_mail(subject, body, None, [volunteer.email])
+    return True
 
 
 @transaction.atomic

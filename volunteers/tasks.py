@@ -30,3 +30,12 @@ def registration_waiting_notify(volunteer_id: int) -> int:
     if volunteer is None:
         return 0
     return services.registration_waiting_notify(volunteer=volunteer)
+
+
+def status_changed_notify(volunteer_id: int, action: str) -> bool:
+    """Tell the volunteer that they were approved or made active (see
+    :func:`volunteers.services.volunteer_status_notify`); False if nothing was sent."""
+    volunteer = Volunteer.objects.select_related("center").filter(pk=volunteer_id).first()
+    if volunteer is None:
+        return False
+    return services.volunteer_status_notify(volunteer=volunteer, action=action)

@@ -578,6 +578,23 @@ TRANSITION_SERVICES: dict[str, Callable[..., Volunteer]] = {
 }
 
 
+def _transition_message(action: str) -> str:
+    """What a status action did, said plainly (with ``%(name)s``)."""
+    return {
+        "approve": _(
+            "%(name)s is approved: the login now has the volunteer role and the person was "
+            "told by e-mail. Next step: make them active when they are ready."
+        ),
+        "activate": _(
+            "%(name)s is active and can receive requests (interpreters once the paperwork "
+            "is complete). The person was told by e-mail."
+        ),
+        "pause": _("%(name)s is paused and receives no requests until resumed."),
+        "resume": _("%(name)s is active again and can receive requests."),
+        "leave": _("%(name)s is marked as left and no longer has the volunteer role."),
+    }[action]
+
+
 @login_required
 def volunteer_transition(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Status actions of the detail page (approve, activate, pause, resume, mark left).
@@ -620,7 +637,7 @@ def volunteer_transition(request: AuthenticatedHttpRequest, pk: int, action: str
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Status changed."))
+        messages.success(request, _transition_message(action) % {"name": volunteer.display_name})
     next_url = request.POST.get("next", "")
     if next_url == "approvals":
         return redirect("volunteer-approvals")
