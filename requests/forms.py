@@ -19,12 +19,9 @@ from core.choices import Gender, Level, Mode, Topic
 from core.forms import choice_field
 from core.models import Center, Department, Language, Place
 from core.validators import PSEUDONYM_MAX_LENGTH, validate_no_contact_data, validate_pseudonym
+from requests import services
 from requests.models import NOTES_MAX_LENGTH, InterpreterRequest, Priority
-from requests.services import TOPIC_HINTS, earliest_start_day
 
-#: Shortest and longest appointment (the service checks the same).
-MIN_DURATION = dt.timedelta(minutes=15)
-MAX_DURATION = dt.timedelta(hours=8)
 #: Times are offered in quarter hours.
 TIME_STEP_SECONDS = 900
 #: Value of the place select for "an address typed below".
@@ -117,23 +114,6 @@ class LanguageField(forms.CharField):
 
 
 # --------------------------------------------------------------------------- the request
-
-
-def lead_time_message(center: Center, first: dt.date) -> str:
-    """The service's lead-time message (the form checks it too, so all errors come at once)."""
-    return gettext(
-        "The center needs %(days)d working days' notice: the earliest day is "
-        "%(day)s. For an urgent case choose the priority “urgent” and say why."
-    ) % {"days": center.min_lead_working_days, "day": first.strftime("%d.%m.%Y")}
-
-
-def topic_refusal(center: Center, topic: str) -> str:
-    """The service's message for a setting the pool does not serve, with the hint."""
-    message = gettext("The pool of %(center)s does not serve this setting.") % {
-        "center": center.name
-    }
-    hint = TOPIC_HINTS.get(Topic(topic)) if topic in Topic.values else None
-    return f"{message} {hint}" if hint else message
 
 
 def place_choices(places: list[Place]) -> list[tuple[Any, Any]]:
@@ -342,65 +322,46 @@ class RequestForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         # ``Form.clean`` returns ``cleaned_data``; the stubs allow None for overrides.
         data = cast(dict[str, Any], super().clean())
-        self._clean_times(data)
-        topic = data.get("topic")
-        if topic and not self.center.serves_topic(topic):
-            self.add_error("topic", topic_refusal(self.center, topic))
-        urgent = data.get("priority") in (Priority.URGENT, Priority.CRITICAL)
-        if urgent and not data.get("urgency_reason", "").strip() and "urgency_reason" in data:
-            self.add_error("urgency_reason", _("Please say in one line why this is urgent."))
-        if data.get("mode") == Mode.IN_PERSON and data.get("place", False) is None:
-            address = [data.get(name, "") for name in ("street", "postcode", "city")]
-            if not any(address):
-                self.add_error("place", _("An appointment in person needs a place."))
-            elif not data.get("street") and "street" in data:
-                self.add_error("street", _("Please give the street and house number."))
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day and start and end:
+            data["start"] = timezone.make_aware(dt.datetime.combine(day, start))
+            data["end"] = timezone.make_aware(dt.datetime.combine(day, end))
+        # The rules are the service's: checked on what parsed, so that every error shows at
+        # once, also while other fields are still wrong. Nothing is stored here.
+        try:
+            services.request_validate(
+                center=self.center, check_lead=self.check_lead, **self.service_data()
+            )
+        except ValidationError as exc:
+            self.add_service_errors(exc)
         return data
 
-    def _clean_times(self, data: dict[str, Any]) -> None:
-        """Date and times to aware ``start`` and ``end`` (Europe/Berlin), checked together."""
-        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
-        if not (day and start and end):
-            return
-        begins = timezone.make_aware(dt.datetime.combine(day, start))
-        ends = timezone.make_aware(dt.datetime.combine(day, end))
-        data["start"], data["end"] = begins, ends
-        if ends <= begins:
-            self.add_error("end_time", _("The end must come after the start."))
-        elif ends - begins < MIN_DURATION:
-            self.add_error("end_time", _("An appointment lasts at least 15 minutes."))
-        elif ends - begins > MAX_DURATION:
-            self.add_error(
-                "end_time", _("An appointment lasts at most 8 hours; please file several.")
-            )
-        if begins <= timezone.now():
-            self.add_error("date", _("The appointment must lie in the future."))
-        elif data.get("priority") == Priority.NORMAL and self.check_lead:
-            first = earliest_start_day(center=self.center)
-            if day < first:
-                self.add_error("date", lead_time_message(self.center, first))
-
     def service_data(self) -> dict[str, Any]:
-        """Keyword arguments of ``request_create`` / ``request_update``."""
+        """Keyword arguments of ``request_create`` / ``request_update`` (what parsed)."""
         data = self.cleaned_data
-        in_person = data["mode"] == Mode.IN_PERSON
+        in_person = data.get("mode") == Mode.IN_PERSON
+        language = data.get("language")
+
+        def text(name: str) -> str:
+            return str(data.get(name) or "").strip()
+
         return {
-            "language": data["language"].code,
-            "min_level": data["min_level"],
-            "start": data["start"],
-            "end": data["end"],
-            "mode": data["mode"],
-            "place": data["place"] if in_person else None,
-            "street": data["street"].strip() if in_person else "",
-            "postcode": data["postcode"] if in_person else "",
-            "city": data["city"].strip() if in_person else "",
-            "topic": data["topic"],
-            "minors_involved": data["minors_involved"],
-            "gender_preference": data["gender_preference"],
-            "client_ref": data["client_ref"].strip(),
-            "priority": data["priority"],
-            "urgency_reason": data["urgency_reason"].strip(),
-            "notes": data["notes"].strip(),
+            "language": language.code if language is not None else None,
+            "min_level": data.get("min_level"),
+            "start": data.get("start"),
+            "end": data.get("end"),
+            "mode": data.get("mode"),
+            "place": data.get("place") if in_person else None,
+            "street": text("street") if in_person else "",
+            "postcode": text("postcode") if in_person else "",
+            "city": text("city") if in_person else "",
+            "topic": data.get("topic"),
+            "minors_involved": bool(data.get("minors_involved")),
+            "gender_preference": data.get("gender_preference") or "",
+            "client_ref": text("client_ref"),
+            "priority": data.get("priority"),
+            "urgency_reason": text("urgency_reason"),
+            "notes": text("notes"),
         }
 
     def add_service_errors(self, exc: ValidationError) -> None:

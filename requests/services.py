@@ -469,6 +469,17 @@ def _clean_place(
 # --- requests -------------------------------------------------------------------------------
 
 
+def request_validate(
+    *, center: Center, now: dt.datetime | None = None, check_lead: bool = True, **fields: Any
+) -> None:
+    """Check a request's fields against every rule without storing anything (for forms that
+    show every error at once, even while other fields do not parse yet).
+
+    :raises ValidationError: every field error at once.
+    """
+    _clean_fields(center=center, values=fields, now=now or timezone.now(), check_lead=check_lead)
+
+
 def _department_for(actor: User, department: Any) -> Department:
     """The department a request is filed for, checked against the actor's roles."""
     if isinstance(department, Department):
