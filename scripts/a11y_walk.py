@@ -42,7 +42,7 @@ CHROMIUM_ARGS = [
 ]
 #: Never followed: they change state, leave the site's pages or are not HTML pages.
 SKIP = re.compile(
-    r"/(logout|accounts/logout|admin|api|static|media)/|/(delete|export|resend|withdraw)/|"
+    r"/(logout|accounts/logout|admin|api|static|media)/|/(delete|export|resend|withdraw|remove)/|"
     r"\.ics\?|/calendar|[?&](format|page)="
 )
 AXE_PATHS = [
@@ -79,7 +79,10 @@ def _log_in(page: Any, base: str, username: str) -> bool:
 
 
 def _set_language(page: Any, base: str, language: str) -> None:
-    page.goto(urljoin(base, "/"))
+    try:
+        page.goto(urljoin(base, "/"))
+    except Exception:  # an interrupted navigation: once more
+        page.goto(urljoin(base, "/"))
     page.select_option("#language-select", language)
     page.click(".lang-switch button[type=submit]")
     page.wait_for_load_state()
@@ -165,7 +168,11 @@ def main() -> int:
                         continue
                     _set_language(page, args.base, language)
                     for url in _walk(page, args.base, args.limit):
-                        page.goto(url)
+                        try:
+                            page.goto(url)
+                        except Exception as exc:  # report it and go on with the next page
+                            print(f"{username}: {url} did not load ({exc.__class__.__name__})")
+                            continue
                         page.add_script_tag(content=axe_source)
                         result = page.evaluate(
                             """() => axe.run(document, {runOnly: {type: 'tag', values:
