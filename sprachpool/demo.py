@@ -14,10 +14,11 @@ from typing import Any, TextIO
 
 from django.db import transaction
 
-from core.choices import Gender, Mode, Topic
+from core.choices import Mode, Topic
 from core.models import Center
 from sprachpool.models import InterpreterProfile
 from sprachpool.services import activation_problems
+from volunteers.demo import demo_gender
 from volunteers.models import Volunteer
 
 #: How many profiles each demo center gets at most.
@@ -50,7 +51,8 @@ def _profile_values(volunteer: Volunteer) -> dict[str, Any]:
         tier = InterpreterProfile.AllowanceTier.EXPERIENCED
     gender = ""
     if rng.random() < 0.75:
-        gender = rng.choices([Gender.FEMALE, Gender.MALE, Gender.DIVERSE], weights=[58, 40, 2])[0]
+        # Consistent with the first name (volunteers.demo.demo_gender).
+        gender = demo_gender(volunteer.first_name)
     declined: list[str] = []
     if rng.random() < 0.25:
         picked = rng.sample(SENSITIVE_TOPICS, k=rng.choice([1, 1, 2]))

@@ -376,6 +376,38 @@ def _phone(rng: random.Random, used: set[str]) -> str:
             return number
 
 
+#: Men's first names among the demo names; :data:`UNISEX_FIRST_NAMES` are either, every
+#: other demo first name is a woman's. The interpreter profiles' gender follows them.
+MALE_FIRST_NAMES = frozenset(
+    {
+        "Abdirahman", "Ahmad", "Alexander", "Ali", "Andreas", "Andrei", "Andrii", "Arben",
+        "Azad", "Babak", "Baran", "Bilal", "Dima", "Dmitri", "Dmytro", "Dragan", "Emre",
+        "Felix", "Georgi", "Hakan", "Hamid", "Hussein", "Imran", "Jawad", "Jonas", "Jürgen",
+        "Karim", "Karwan", "Khaled", "Lukas", "Mahad", "Markus", "Matthias", "Mehari",
+        "Mehmet", "Michael", "Mihai", "Mohammad", "Mohammed", "Murat", "Mustafa", "Omar",
+        "Peter", "Piotr", "Reza", "Sadiq", "Samer", "Serhat", "Serhii", "Stefan", "Tarek",
+        "Thomas", "Tobias", "Tomasz", "Waldemar", "Wolfgang", "Yonas", "Yousef",
+    }
+)  # fmt: skip
+UNISEX_FIRST_NAMES = frozenset({"Nour", "Dilan"})
+
+
+def demo_gender(first_name: str) -> str:
+    """The gender a demo person's first name suggests (``m``, ``f``, or ``""`` when it
+    could be either), so the demo never lists a man as female."""
+    if first_name in UNISEX_FIRST_NAMES:
+        return ""
+    return "m" if first_name in MALE_FIRST_NAMES else "f"
+
+
+def _not_before_version(moment: dt.datetime, version: str) -> dt.datetime:
+    """``moment``, or the first day of the month a document ``version`` ("YYYY-MM") came
+    out if that is later: no one agrees to a text before it exists."""
+    year, month = (int(part) for part in version.split("-")[:2])
+    start = dt.datetime(year, month, 1, 10, tzinfo=moment.tzinfo or dt.UTC)
+    return max(moment, start)
+
+
 def _years_ago(today: dt.date, years: int, days: int = 0) -> dt.date:
     try:
         base = today.replace(year=today.year - years)
@@ -548,6 +580,10 @@ def _save_volunteer(
             "left_at": now - dt.timedelta(days=rng.randint(5, 60)) if status == S.LEFT else None,
         },
     )
+    # Registered before everything that follows (auto_now_add would say "today").
+    registered_at = now - dt.timedelta(days=registered_days)
+    Volunteer.objects.filter(pk=volunteer.pk).update(created_at=registered_at)
+    volunteer.created_at = registered_at
     return volunteer
 
 
@@ -574,7 +610,8 @@ def _replace_parts(
             volunteer=volunteer,
             kind=Consent.Kind.PRIVACY,
             version=PRIVACY_NOTICE_VERSION,
-            given_at=now - dt.timedelta(days=rng.randint(20, 900)),
+            # At registration, or when the current notice came out (agreed to again).
+            given_at=min(_not_before_version(volunteer.created_at, PRIVACY_NOTICE_VERSION), now),
         )
     )
     if index % 13 == 5:
@@ -606,7 +643,13 @@ def _replace_parts(
             PledgeSignature(
                 volunteer=volunteer,
                 version=PLEDGE_VERSION,
-                signed_on=today - dt.timedelta(days=rng.randint(10, 700)),
+                signed_on=min(
+                    _not_before_version(
+                        volunteer.approved_at or volunteer.created_at, PLEDGE_VERSION
+                    ).date()
+                    + dt.timedelta(days=rng.randint(0, 20)),
+                    today,
+                ),
             )
         )
     if index % 17 == 3 and not (interpreting and index % 34 != 3):
@@ -720,6 +763,7 @@ def _seed_vera(center: Center, *, with_accounts: bool) -> Volunteer:
     vera, _created = Volunteer.objects.update_or_create(
         center=center, email=VERA_EMAIL, defaults=defaults
     )
+    Volunteer.objects.filter(pk=vera.pk).update(created_at=now - dt.timedelta(days=401))
     for related in (
         vera.languages,
         vera.weekly_slots,
@@ -748,10 +792,17 @@ def _seed_vera(center: Center, *, with_accounts: bool) -> Volunteer:
         volunteer=vera,
         kind=Consent.Kind.PRIVACY,
         version=PRIVACY_NOTICE_VERSION,
-        given_at=now - dt.timedelta(days=401),
+        # Agreed again when the current notice came out.
+        given_at=min(
+            _not_before_version(now - dt.timedelta(days=401), PRIVACY_NOTICE_VERSION), now
+        ),
     )
     PledgeSignature.objects.create(
-        volunteer=vera, version=PLEDGE_VERSION, signed_on=today - dt.timedelta(days=385)
+        volunteer=vera,
+        version=PLEDGE_VERSION,
+        signed_on=min(
+            _not_before_version(now - dt.timedelta(days=385), PLEDGE_VERSION).date(), today
+        ),
     )
     issued = today - dt.timedelta(days=420)
     PoliceCertificate.objects.create(
