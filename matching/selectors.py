@@ -381,3 +381,16 @@ def request_history(*, request: InterpreterRequest) -> tuple[list[Offer], list[R
         .order_by("created_at", "pk")
     )
     return offers, exclusions
+
+
+def interpreters_unconfirmed(*, user: User, centers: list[Center]) -> list[InterpreterProfile]:
+    """Active interpreters whose e-mail address is not confirmed: offers reach them by SMS at
+    most, never by e-mail, until they open the confirmation link."""
+    from sprachpool.selectors import active_profiles, coordinated_profiles
+
+    return list(
+        active_profiles(coordinated_profiles(user=user))
+        .filter(volunteer__center__in=[c.pk for c in centers], volunteer__email_confirmed_at=None)
+        .select_related("volunteer", "volunteer__center")
+        .order_by("volunteer__last_name", "volunteer__first_name", "pk")
+    )

@@ -93,6 +93,7 @@ def console(request: AuthenticatedHttpRequest) -> HttpResponse:
             "many_centers": len(centers) > 1,
             "confirming": any(c.confirm_mode == Center.ConfirmMode.COORDINATOR for c in centers),
             "section_rows": selectors.SECTION_ROWS,
+            "unconfirmed": selectors.interpreters_unconfirmed(user=request.user, centers=centers),
         },
     )
 

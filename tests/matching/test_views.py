@@ -571,3 +571,18 @@ def test_console_says_when_an_accepted_offer_waits_for_the_coordinator(
 
     name = offer.interpreter.volunteer.display_name
     assert f"accepted by {name}, waiting for your confirmation" in response.text
+
+
+def test_the_console_lists_interpreters_without_a_confirmed_address(client, tenant) -> None:  # type: ignore[no-untyped-def]
+    from tests.sprachpool.factories import interpreter as make_interpreter
+
+    unconfirmed = make_interpreter(center=tenant.center, email_confirmed_at=None)
+    confirmed = make_interpreter(center=tenant.center)
+    type(confirmed.volunteer).objects.filter(pk=confirmed.volunteer_id).update(
+        email_confirmed_at=timezone.now()
+    )
+    client.force_login(tenant.users["coordinator"])
+    page = client.get("/matching/").content.decode()
+    assert unconfirmed.volunteer.display_name in page
+    assert f"/volunteers/{unconfirmed.volunteer_id}/resend/" in page
+    assert f"/volunteers/{confirmed.volunteer_id}/resend/" not in page
