@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Two test processes by default (pytest-xdist): CI's machine has two cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test test-sqlite test-postgres lint mypy messages bench bench-e2e setup clean
 
@@ -31,14 +33,14 @@ test: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 	$(PY) -m ruff check .
 	$(MAKE) -s mypy
-	$(PY) -m pytest
-	$(PY) scripts/with_postgres.py -- $(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) scripts/with_postgres.py -- $(PY) -m pytest $(PYTEST_ARGS)
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
-	$(PY) scripts/with_postgres.py -- $(PY) -m pytest
+	$(PY) scripts/with_postgres.py -- $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
