@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from core import selectors, services
 from core.audit_display import describe_events, object_kinds
 from core.auth import RESET_LIMITED, LoginForm, PasswordResetForm, ResetLimited
-from core.forms import AuditFilterForm, DepartmentForm, PlaceForm
+from core.forms import AuditFilterForm, DepartmentForm, PlaceForm, add_service_errors
 from core.models import Center, Department, Place, Role
 from core.navigation import collect_home_cards
 from core.scoping import has_role, user_memberships
@@ -177,7 +176,7 @@ def _place_form_page(
                 place = services.place_update(actor=request.user, place=place, **fields)
                 messages.success(request, _("Changes saved."))
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(exc, form)
         else:
             return redirect("place-detail", pk=place.pk)
     return render(
@@ -210,16 +209,6 @@ def _form_with_town_coordinates(
             data["postcode"] = town.postcode
     new_form = PlaceForm(data, instance=place, centers=_coordinated_centers(request), towns=towns)
     return new_form, town
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` onto the form: at its field where the form has
-    one, else at the top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @role_required(Role.COORDINATOR)
