@@ -1,24 +1,25 @@
-"""Admin for installation administrators; coordinators and leads use the app's own pages."""
+"""Admin for installation administrators; coordinators and leads use the app's own pages.
+
+Networks name their leads and members, households and sponsorships concern people: all
+read-only here, and opening a record is audited.
+"""
 
 from django.contrib import admin
 
+from core.admin_site import PersonalDataAdmin, ReadOnlyInline
 from networks.models import CheckIn, Household, Network, NetworkLead, NetworkMember, Sponsorship
 
 
-class NetworkLeadInline(admin.TabularInline):
+class NetworkLeadInline(ReadOnlyInline):
     model = NetworkLead
-    extra = 0
-    raw_id_fields = ["user"]
 
 
-class NetworkMemberInline(admin.TabularInline):
+class NetworkMemberInline(ReadOnlyInline):
     model = NetworkMember
-    extra = 0
-    raw_id_fields = ["volunteer"]
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(PersonalDataAdmin):
     list_display = ["name", "center", "town", "district", "is_active"]
     list_filter = ["center", "is_active"]
     search_fields = ["name", "district"]
@@ -26,23 +27,20 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(PersonalDataAdmin):
     list_display = ["reference", "center", "network", "size", "waiting_since", "is_active"]
     list_filter = ["center", "network", "is_active"]
     search_fields = ["reference"]
-    filter_horizontal = ["languages"]
 
 
-class CheckInInline(admin.TabularInline):
+class CheckInInline(ReadOnlyInline):
     model = CheckIn
-    extra = 0
-    raw_id_fields = ["created_by"]
 
 
 @admin.register(Sponsorship)
-class SponsorshipAdmin(admin.ModelAdmin):
+class SponsorshipAdmin(PersonalDataAdmin):
+    owner_user = "pate.user"
     list_display = ["household", "pate", "network", "status", "started_on", "ended_on"]
     list_filter = ["network__center", "network", "status"]
     search_fields = ["household__reference", "pate__last_name"]
-    raw_id_fields = ["pate", "household"]
     inlines = [CheckInInline]

@@ -1,7 +1,13 @@
-"""Admin of the volunteer registry, for installation admins (coordinators use the app's pages)."""
+"""Admin of the volunteer registry, for installation admins (coordinators use the app's pages).
+
+Everything here is personal data: read-only, and opening a record is audited. Changes go
+through the app's pages, whose services hold the rules (a new address is confirmed by link,
+German at B1 for interpreters, paperwork checks).
+"""
 
 from django.contrib import admin
 
+from core.admin_site import PersonalDataAdmin, ReadOnlyInline
 from volunteers.models import (
     Absence,
     Consent,
@@ -14,53 +20,40 @@ from volunteers.models import (
 )
 
 
-class LanguageSkillInline(admin.TabularInline):
+class LanguageSkillInline(ReadOnlyInline):
     model = LanguageSkill
-    extra = 0
 
 
-class WeeklySlotInline(admin.TabularInline):
+class WeeklySlotInline(ReadOnlyInline):
     model = WeeklySlot
-    extra = 0
 
 
-class AbsenceInline(admin.TabularInline):
+class AbsenceInline(ReadOnlyInline):
     model = Absence
-    extra = 0
 
 
-class ConsentInline(admin.TabularInline):
+class ConsentInline(ReadOnlyInline):
     model = Consent
-    extra = 0
-    readonly_fields = ["kind", "version", "given_at"]
 
 
-class PoliceCertificateInline(admin.TabularInline):
+class PoliceCertificateInline(ReadOnlyInline):
     model = PoliceCertificate
-    extra = 0
-    raw_id_fields = ["seen_by"]
 
 
-class PledgeSignatureInline(admin.TabularInline):
+class PledgeSignatureInline(ReadOnlyInline):
     model = PledgeSignature
-    extra = 0
-    raw_id_fields = ["recorded_by"]
 
 
-class TrainingInline(admin.TabularInline):
+class TrainingInline(ReadOnlyInline):
     model = Training
-    extra = 0
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(admin.ModelAdmin):
+class VolunteerAdmin(PersonalDataAdmin):
+    owner_user = "user"
     list_display = ["last_name", "first_name", "center", "status", "home_place"]
     list_filter = ["center", "status"]
     search_fields = ["first_name", "last_name", "email", "phone"]
-    raw_id_fields = ["user", "approved_by", "home_place"]
-    #: The address and its confirmation change only through the services (a new address
-    #: must be confirmed again by link: volunteers.services.volunteer_update).
-    readonly_fields = ["email", "email_confirmed_at", "confirmed_via", "created_at", "updated_at"]
     inlines = [
         LanguageSkillInline,
         WeeklySlotInline,

@@ -1,4 +1,5 @@
-"""The Django admin cannot change an address past the re-confirmation of the services."""
+"""The Django admin shows volunteers read-only: no address past the re-confirmation of the
+services, no change or deletion past their rules."""
 
 from __future__ import annotations
 
@@ -22,3 +23,21 @@ def test_admin_cannot_change_the_email_address(tenant):
 
     assert 'name="email"' not in page
     assert "vera@example.org" in page  # shown, read-only
+
+
+def test_admin_cannot_change_or_delete_a_volunteer(tenant):
+    volunteer = VolunteerFactory(center=tenant.center, last_name="Weber", phone="+4915112345678")
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    change = client.post(
+        reverse("admin:volunteers_volunteer_change", args=[volunteer.pk]),
+        {"last_name": "Anders", "phone": "+4915199999999"},
+    )
+    delete = client.post(
+        reverse("admin:volunteers_volunteer_delete", args=[volunteer.pk]), {"post": "yes"}
+    )
+
+    volunteer.refresh_from_db()
+    assert (change.status_code, delete.status_code) == (403, 403)
+    assert (volunteer.last_name, volunteer.phone) == ("Weber", "+4915112345678")
