@@ -24,6 +24,7 @@ Phone numbers are E.164 in both directions (input may be national, e.g. "0151 23
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.db.models import QuerySet
@@ -31,7 +32,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -41,6 +42,7 @@ from api.centers import center_for_create
 from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest
 from api.serializers import ItemSerializer
+from core.forms import check_service
 from core.models import Center, Role
 from core.scoping import has_role
 from volunteers import selectors, services
@@ -273,6 +275,37 @@ SELF_WRITABLE = {
 }
 
 
+def _validate_all_at_once(
+    serializer: serializers.Serializer, check: Callable[[dict[str, Any]], object]
+) -> dict[str, Any]:
+    """The serializer's data, or a 400 naming every bad field at once.
+
+    When the serializer refuses some fields, ``check`` (the service call) still runs for
+    its checks only, with the text fields that parsed (core.forms.check_service: rolled
+    back), so its messages about the other fields come in the same answer.
+
+    :raises ValidationError: the serializer's and the service's field errors together.
+    """
+    if serializer.is_valid():
+        return dict(serializer.validated_data)
+    errors: dict[str, Any] = dict(serializer.errors)
+    raw = serializer.initial_data if isinstance(serializer.initial_data, dict) else {}
+    parsed = {
+        name: raw[name]
+        for name, field in serializer.fields.items()
+        if name in raw
+        and name not in errors
+        and isinstance(field, serializers.CharField)
+        and isinstance(raw[name], str)
+    }
+    refused = check_service(lambda: check(parsed))
+    if refused is not None and hasattr(refused, "error_dict"):
+        for key, messages in refused.message_dict.items():
+            name = "place" if key == "home_place" else key
+            errors.setdefault(name, messages)
+    raise ValidationError(errors)
+
+
 def _service_fields(data: dict[str, Any]) -> dict[str, Any]:
     fields = dict(data)
     if "place" in fields:
@@ -330,8 +363,28 @@ class VolunteerListApi(APIView):
         if not has_role(request.user, Role.COORDINATOR):
             raise PermissionDenied
         serializer = self.CreateInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+
+        def check(parsed: dict[str, Any]) -> object:
+            center_field = serializer.fields["center"]
+            try:
+                raw_center = serializer.initial_data.get("center")
+                center_id = None if raw_center is None else center_field.run_validation(raw_center)
+                center = center_for_create(
+                    user=request.user, role=Role.COORDINATOR, center_id=center_id
+                )
+            except APIException:
+                return None  # the center's own error is the serializer's or comes below
+            return services.volunteer_create(
+                actor=request.user,
+                center=center,
+                first_name=parsed.get("first_name", ""),
+                last_name=parsed.get("last_name", ""),
+                email=parsed.get("email", ""),
+                phone=parsed.get("phone", ""),
+                postcode=parsed.get("postcode", ""),
+            )
+
+        data = _validate_all_at_once(serializer, check)
         center = center_for_create(
             user=request.user, role=Role.COORDINATOR, center_id=data.pop("center", None)
         )
@@ -356,8 +409,12 @@ class VolunteerDetailApi(APIView):
     def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
         volunteer = get_object_or_404(_scoped(request), pk=pk)
         serializer = VolunteerInputSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = _validate_all_at_once(
+            serializer,
+            lambda parsed: services.volunteer_change(
+                actor=request.user, volunteer=volunteer, **_service_fields(parsed)
+            ),
+        )
         if not _is_coordinator_of(request, volunteer):
             if not _is_self(request, volunteer):
                 raise PermissionDenied

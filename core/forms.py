@@ -257,6 +257,8 @@ def add_service_errors(
         if form is not None:
             form.add_error(None, list(exc.error_list))
         return
+    # Plain messages for fields (a model's ``full_clean`` may nest errors by field).
+    messages = exc.message_dict
     for key, errors in exc.error_dict.items():
         name = field_map.get(key, key)
         if name in formsets:
@@ -264,9 +266,9 @@ def add_service_errors(
         elif form is not None and name in form.fields:
             if skip_flagged and form.has_error(name):
                 continue
-            form.add_error(name, errors)
+            form.add_error(name, messages[key])
         elif form is not None:
-            form.add_error(None, errors)
+            form.add_error(None, messages[key])
 
 
 def filled_forms(formset: forms.BaseFormSet) -> list[forms.BaseForm]:
@@ -354,6 +356,8 @@ def run_service(
         except ValidationError as exc:
             add_service_errors(exc, form, formsets=formsets, field_map=field_map)
             return False, None
+    if form is not None and not hasattr(form, "cleaned_data"):
+        return False, None  # an unbound form (e.g. an empty POST): nothing to check yet
     refused = check_service(call)
     if refused is not None:
         add_service_errors(refused, form, formsets=formsets, field_map=field_map, skip_flagged=True)
