@@ -8,7 +8,9 @@ Failed logins count towards the lockout of :mod:`core.auth`.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -21,6 +23,7 @@ from rest_framework.views import APIView
 from api.parsers import FormParser, JSONParser
 from api.permissions import AuthenticatedRequest
 from api.throttling import AnonRateThrottle
+from core.models import User
 from core.scoping import user_memberships
 
 
@@ -49,40 +52,47 @@ class AuthTokenApi(ObtainAuthToken):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class MeMembershipSerializer(serializers.Serializer):
+    """One membership: the center, the role and (for caseworkers) the department."""
+
+    center = serializers.IntegerField(source="center_id")
+    center_name = serializers.CharField(source="center.name")
+    center_slug = serializers.CharField(source="center.slug")
+    role = serializers.CharField()
+    department = serializers.IntegerField(source="department_id", allow_null=True)
+    department_name = serializers.CharField(source="department.name", allow_null=True)
+
+
+class MeUserSerializer(serializers.Serializer):
+    """The logged-in user."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    email = serializers.EmailField()
+    is_admin = serializers.BooleanField(source="is_superuser")
+
+
+class MeOutputSerializer(MeUserSerializer):
+    """The user and their memberships; the user's fields also at the top level, where
+    clients of the first version read them. The schema is made from this serializer, so it
+    names exactly the keys the answer has."""
+
+    user = MeUserSerializer(source="*")
+    memberships = serializers.SerializerMethodField()
+
+    @extend_schema_field(MeMembershipSerializer(many=True))
+    def get_memberships(self, user: User) -> list[dict[str, Any]]:
+        return list(MeMembershipSerializer(user_memberships(user), many=True).data)
+
+
 class MeApi(APIView):
     """The logged-in user and their memberships."""
 
     permission_classes = [IsAuthenticated]
 
-    class MembershipSerializer(serializers.Serializer):
-        center = serializers.IntegerField(source="center_id")
-        center_name = serializers.CharField(source="center.name")
-        center_slug = serializers.CharField(source="center.slug")
-        role = serializers.CharField()
-        department = serializers.IntegerField(source="department_id", allow_null=True)
-        department_name = serializers.CharField(
-            source="department.name", allow_null=True, default=None
-        )
-
-    class OutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        username = serializers.CharField()
-        display_name = serializers.CharField()
-        first_name = serializers.CharField()
-        last_name = serializers.CharField()
-        email = serializers.EmailField()
-        is_admin = serializers.BooleanField(source="is_superuser")
-
-    @extend_schema(
-        responses=inline_serializer(
-            "MeOutput",
-            {
-                "user": OutputSerializer(),
-                "memberships": MembershipSerializer(many=True),
-            },
-        )
-    )
+    @extend_schema(responses=MeOutputSerializer)
     def get(self, request: AuthenticatedRequest) -> Response:
-        user_data = self.OutputSerializer(request.user).data
-        memberships = self.MembershipSerializer(user_memberships(request.user), many=True).data
-        return Response({**user_data, "user": user_data, "memberships": memberships})
+        return Response(MeOutputSerializer(request.user).data)
