@@ -124,9 +124,14 @@ def _sparse_assignment(
     return order[np.searchsorted(keys[order], r_ind[real] * n_slots + c_ind[real])]
 
 
-def _batch_fits(row: IntArray, slot: IntArray) -> bool:
-    """Whether all hard components of a round fit one small dense matrix together."""
-    return len(sorted_unique(row)) * len(sorted_unique(slot)) <= _BATCH_CELLS
+def _batch_fits(rows_in: IntArray, slots_in: IntArray, hard: BoolArray) -> bool:
+    """Whether all hard components of a round fit one small dense matrix together.
+
+    Every row and slot belongs to exactly one component, so the matrix of the hard ones
+    is ``sum(rows) x sum(slots)`` over those components: counted, not sorted out of the
+    edges (which cost more than the rest of a state round's bookkeeping).
+    """
+    return int(rows_in[hard].sum()) * int(slots_in[hard].sum()) <= _BATCH_CELLS
 
 
 def _batched_assignment(
@@ -202,7 +207,7 @@ def _one_round(p: Problem, edges: IntArray, exact: BoolArray | None = None) -> I
         picked.append(edges[easy[best]])
 
     hard = np.flatnonzero(~trivial[comp])
-    if len(hard) and _batch_fits(row[hard], slot[hard]):
+    if len(hard) and _batch_fits(rows_in, slots_in, ~trivial):
         picked.append(edges[_batched_assignment(hard, row[hard], slot[hard], gain[hard])])
     elif len(hard):
         # local row / slot numbers inside each component

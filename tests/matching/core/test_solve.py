@@ -6,6 +6,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 
 from matching.core import Weights, parse_instance, solve
@@ -294,3 +295,14 @@ def test_unknown_excluded_interpreter_ids_are_ignored(solved: Solved) -> None:
 
     assert solved(with_unknown)["assignments"] == solved(plain)["assignments"]
     assert _pairs(solved(with_unknown)) == {"r-1": "i-1"}
+
+
+def test_batch_of_hard_components_is_sized_by_their_rows_and_slots() -> None:
+    from matching.core.solve import _BATCH_CELLS, _batch_fits
+
+    rows_in = np.asarray([2, 3, 200], dtype=np.int64)
+    slots_in = np.asarray([2, 2, 250], dtype=np.int64)
+
+    assert _batch_fits(rows_in, slots_in, np.asarray([True, True, False]))
+    assert _BATCH_CELLS < 205 * 254
+    assert not _batch_fits(rows_in, slots_in, np.asarray([True, True, True]))
