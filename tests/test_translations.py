@@ -1,9 +1,14 @@
-"""The German catalogs are complete and their compiled .mo files match the .po sources."""
+"""The German catalogs are complete, hold every message the source marks for translation, and
+their compiled .mo files match the .po sources."""
 
 from __future__ import annotations
 
 import gettext
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,3 +72,37 @@ def test_compiled_catalog_matches_source(po):
         if (compiled.ngettext(msgid, msgid, 1) if plural else compiled.gettext(msgid)) != msgstr
     ]
     assert stale == []
+
+
+#: What ``make messages`` leaves out of the catalogs; the copy below leaves it out too.
+NOT_EXTRACTED = (".venv", ".git", "var", "bench", "tests", "scripts", "node_modules", "*.mo")
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory) -> dict[Path, set[str]]:
+    """The catalogs ``makemessages`` would write from the source now, as msgids per catalog,
+    made in a throwaway copy of the tree so the real catalogs stay untouched."""
+    if not (shutil.which("xgettext") and shutil.which("msguniq") and shutil.which("msgmerge")):
+        pytest.skip(
+            "GNU gettext (xgettext, msguniq, msgmerge) is not installed: apt install gettext"
+        )
+    copy = tmp_path_factory.mktemp("source") / "tree"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*NOT_EXTRACTED), symlinks=True)
+    ignores = [f"--ignore={name}" for name in NOT_EXTRACTED[:-1]]
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "de", "--no-obsolete", *ignores],
+        cwd=copy,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return {po: {msgid for msgid, *_ in read_po(copy / po.relative_to(ROOT))} for po in CATALOGS}
+
+
+@pytest.mark.parametrize("po", CATALOGS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_message_in_the_source_is_in_the_catalog(po, extracted):
+    """A string marked for translation but missing from its catalog shows in English in the
+    German UI; ``make messages`` adds it."""
+    in_catalog = {msgid for msgid, *_ in read_po(po)}
+    assert sorted(extracted[po] - in_catalog) == []
