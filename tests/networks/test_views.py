@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.models import Membership
 from networks.models import CheckIn, Household, Network, Sponsorship
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,15 @@ def test_coordinator_creates_a_network(tenant):
 
 def test_network_lead_cannot_create_a_network(tenant):
     client = client_for(tenant.users["network_lead"])
+    before = Network.objects.count()
     assert client.get(reverse("network-create")).status_code == 403
+    response = client.post(
+        reverse("network-create"),
+        {"center": tenant.center.pk, "name": "Patennetzwerk Nidda", "district": "Nidda"},
+    )
+    assert response.status_code == 403
+    assert Network.objects.count() == before
+    assert not Network.objects.filter(name="Patennetzwerk Nidda").exists()
 
 
 def test_network_lead_edits_only_the_description(tenant, own):
@@ -130,10 +139,13 @@ def test_network_lead_edits_only_the_description(tenant, own):
 
 def test_network_lead_cannot_add_leads(tenant, own):
     client = client_for(tenant.users["network_lead"])
+    leads, memberships = list(own.network.leads.all()), Membership.objects.count()
     response = client.post(
         reverse("network-leads", args=[own.network.pk]), {"user": tenant.users["caseworker"].pk}
     )
     assert response.status_code == 403
+    assert list(own.network.leads.all()) == leads
+    assert Membership.objects.count() == memberships
 
 
 def test_household_with_a_name_as_reference_stores_nothing(tenant, own):

@@ -225,6 +225,9 @@ def test_other_roles_get_404_on_objects(api_as, role, own):
     assert client.patch(detail(own.pk), {"first_name": "X"}, format="json").status_code == 404
     assert client.delete(detail(own.pk)).status_code == 404
     assert client.post(detail(own.pk) + "approve/").status_code == 404
+    own.refresh_from_db()
+    assert (own.first_name, own.last_name, own.status) == ("Vera", "Lind", "active")
+    assert own.anonymised_at is None
 
 
 @pytest.mark.parametrize("method", ["get", "patch", "delete"])
@@ -238,12 +241,15 @@ def test_coordinator_of_another_center_gets_404(api_as, own, other_tenant, metho
 
 @pytest.mark.parametrize("suffix", ["approve/", "pause/", "leave/", "absences/"])
 def test_foreign_actions_are_404(api_as, own, other_tenant, suffix):
+    absences = own.absences.count()
     assert (
         api_as("coordinator", of=other_tenant)
         .post(detail(own.pk) + suffix, {}, format="json")
         .status_code
         == 404
     )
+    own.refresh_from_db()
+    assert own.status == "active" and own.absences.count() == absences
 
 
 def test_volunteer_gets_404_for_another_volunteer(api_as, tenant, own):
@@ -293,10 +299,13 @@ def test_coordinator_creates_a_volunteer(api_as, tenant, town):
 
 @pytest.mark.parametrize("role", ["volunteer", "caseworker"])
 def test_only_coordinators_create(api_as, role):
+    before = Volunteer.objects.count()
     response = api_as(role).post(
         LIST, {"first_name": "A", "last_name": "B", "email": "a@example.org"}, format="json"
     )
     assert response.status_code == 403
+    assert Volunteer.objects.count() == before
+    assert not Volunteer.objects.filter(email="a@example.org").exists()
 
 
 def test_volunteer_patches_own_contact_languages_and_availability(api_as, own):
@@ -334,6 +343,9 @@ def test_bad_patch_is_a_field_error_and_changes_nothing(api_as, own):
 
 def test_volunteer_cannot_delete_self(api_as, own):
     assert api_as("volunteer").delete(detail(own.pk)).status_code == 403
+    own.refresh_from_db()
+    assert own.status == "active" and own.first_name == "Vera" and own.phone != ""
+    assert own.anonymised_at is None
 
 
 def test_delete_anonymises_and_keeps_statistics(api_as, own):
@@ -365,10 +377,14 @@ def test_approving_an_active_volunteer_is_400(api_as, own):
     assert response.status_code == 400 and "status" in response.json()
 
 
-def test_volunteer_cannot_approve_self(api_as, own):
+def test_volunteer_cannot_approve_self(api_as, tenant, own):
+    own.status = "registered"
+    own.save(update_fields=["status"])
     assert (
         api_as("volunteer").post(detail(own.pk) + "approve/", {}, format="json").status_code == 403
     )
+    own.refresh_from_db()
+    assert own.status == "registered"
 
 
 def test_volunteer_pauses_and_resumes_self(api_as, own):
