@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from tests.factories import CenterFactory
@@ -18,6 +19,12 @@ from volunteers.models import (
     Volunteer,
     WeeklySlot,
 )
+
+
+def days_ago(days: int) -> dt.date:
+    """A date relative to today, so that rules measured from today (the 5-year certificate,
+    "no future date") hold whatever day the suite runs on."""
+    return timezone.localdate() - dt.timedelta(days=days)
 
 
 class VolunteerFactory(DjangoModelFactory):
@@ -57,8 +64,8 @@ class AbsenceFactory(DjangoModelFactory):
         model = Absence
 
     volunteer = factory.SubFactory(VolunteerFactory)
-    start_date = dt.date(2026, 12, 1)
-    end_date = dt.date(2026, 12, 3)
+    start_date = factory.LazyFunction(lambda: days_ago(-30))
+    end_date = factory.LazyAttribute(lambda a: a.start_date + dt.timedelta(days=2))
 
 
 class ConsentFactory(DjangoModelFactory):
@@ -68,7 +75,7 @@ class ConsentFactory(DjangoModelFactory):
     volunteer = factory.SubFactory(VolunteerFactory)
     kind = Consent.Kind.PRIVACY
     version = "2026-11"
-    given_at = factory.LazyFunction(lambda: dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC))
+    given_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=300))
 
 
 class PoliceCertificateFactory(DjangoModelFactory):
@@ -77,7 +84,7 @@ class PoliceCertificateFactory(DjangoModelFactory):
 
     volunteer = factory.SubFactory(VolunteerFactory)
     kind = PoliceCertificate.Kind.STANDARD
-    issued_on = dt.date(2025, 3, 1)
+    issued_on = factory.LazyFunction(lambda: days_ago(640))
     seen_on = factory.LazyAttribute(lambda c: c.issued_on + dt.timedelta(days=14))
     listed_offence = False
 
@@ -88,7 +95,7 @@ class PledgeSignatureFactory(DjangoModelFactory):
 
     volunteer = factory.SubFactory(VolunteerFactory)
     version = "2026-01"
-    signed_on = dt.date(2025, 3, 1)
+    signed_on = factory.LazyFunction(lambda: days_ago(640))
 
 
 class TrainingFactory(DjangoModelFactory):
@@ -99,4 +106,4 @@ class TrainingFactory(DjangoModelFactory):
     kind = Training.Kind.BASIC_COURSE
     title = "Basisqualifizierung Sprachmittlung"
     lessons = 24
-    attended_on = dt.date(2025, 4, 1)
+    attended_on = factory.LazyFunction(lambda: days_ago(610))

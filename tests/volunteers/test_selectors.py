@@ -147,13 +147,17 @@ def test_naive_datetimes_are_refused():
 # --------------------------------------------------------------------------- paperwork
 
 TODAY = dt.date(2026, 11, 23)
+#: Paperwork dated relative to the pinned TODAY, not to the real day the suite runs on.
+ISSUED = TODAY - dt.timedelta(days=640)
 
 
 def test_complete_paperwork_clears_an_active_volunteer():
     volunteer = VolunteerFactory()
-    PledgeSignatureFactory(volunteer=volunteer)
-    PoliceCertificateFactory(volunteer=volunteer, kind=PoliceCertificate.Kind.EXTENDED)
-    TrainingFactory(volunteer=volunteer)
+    PledgeSignatureFactory(volunteer=volunteer, signed_on=ISSUED)
+    PoliceCertificateFactory(
+        volunteer=volunteer, kind=PoliceCertificate.Kind.EXTENDED, issued_on=ISSUED
+    )
+    TrainingFactory(volunteer=volunteer, attended_on=ISSUED)
     status = paperwork_status(volunteer=volunteer, on=TODAY)
     assert status.cleared_for_offers and status.child_clearance and status.basic_course
     assert status.missing == []
@@ -173,8 +177,8 @@ def test_nothing_recorded_means_everything_missing():
 
 def test_standard_certificate_does_not_give_child_clearance():
     volunteer = VolunteerFactory()
-    PledgeSignatureFactory(volunteer=volunteer)
-    PoliceCertificateFactory(volunteer=volunteer)
+    PledgeSignatureFactory(volunteer=volunteer, signed_on=ISSUED)
+    PoliceCertificateFactory(volunteer=volunteer, issued_on=ISSUED)
     status = paperwork_status(volunteer=volunteer, on=TODAY)
     assert status.police_certificate_valid and status.cleared_for_offers
     assert not status.child_clearance
@@ -216,8 +220,8 @@ def test_listed_offence_voids_clearance():
 
 def test_paused_volunteer_is_not_cleared_for_offers():
     volunteer = VolunteerFactory(status=Volunteer.Status.PAUSED)
-    PledgeSignatureFactory(volunteer=volunteer)
-    PoliceCertificateFactory(volunteer=volunteer)
+    PledgeSignatureFactory(volunteer=volunteer, signed_on=ISSUED)
+    PoliceCertificateFactory(volunteer=volunteer, issued_on=ISSUED)
     status = paperwork_status(volunteer=volunteer, on=TODAY)
     assert status.pledge_signed and status.police_certificate_valid
     assert not status.cleared_for_offers
