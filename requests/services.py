@@ -36,6 +36,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -323,7 +324,10 @@ def _clean_fields(
                         "The center needs %(days)d working days' notice: the earliest day is "
                         "%(day)s. For an urgent case choose the priority “urgent” and say why."
                     )
-                    % {"days": center.min_lead_working_days, "day": first.strftime("%d.%m.%Y")},
+                    % {
+                        "days": center.min_lead_working_days,
+                        "day": date_format(first, "SHORT_DATE_FORMAT"),
+                    },
                 )
     out["start"], out["end"], out["priority"] = start, end, priority
 

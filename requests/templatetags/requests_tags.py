@@ -43,7 +43,7 @@ def appointment(start: dt.datetime, end: dt.datetime) -> str:
     start, end = timezone.localtime(start), timezone.localtime(end)
     return _("%(weekday)s, %(date)s, %(start)s–%(end)s") % {
         "weekday": date_format(start, "D"),
-        "date": start.strftime("%d.%m.%Y"),
+        "date": date_format(start, "SHORT_DATE_FORMAT"),
         "start": start.strftime("%H:%M"),
         "end": end.strftime("%H:%M"),
     }
@@ -56,7 +56,7 @@ def day_time(value: dt.datetime | None) -> str:
         return ""
     local = timezone.localtime(value)
     return _("%(date)s, %(time)s") % {
-        "date": local.strftime("%d.%m.%Y"),
+        "date": date_format(local, "SHORT_DATE_FORMAT"),
         "time": local.strftime("%H:%M"),
     }
 

@@ -31,7 +31,7 @@ NOW = dt.datetime(2026, 12, 2, 10, 0, tzinfo=BERLIN)
 
 
 @pytest.fixture(autouse=True)
-def german() -> Any:
+def english() -> Any:
     with translation.override("en"):
         yield
 
@@ -103,7 +103,7 @@ def test_lead_time_counts_working_days_only(tenant: Tenant) -> None:
     # Wednesday 2 Dec: Thu 3, Fri 4, Mon 7 are the three working days.
     with pytest.raises(ValidationError) as caught:
         create(tenant, start=at(4, 9), end=at(4, 10))
-    assert "07.12.2026" in caught.value.message_dict["start"][0]
+    assert "7 Dec 2026" in caught.value.message_dict["start"][0]
     assert create(tenant, start=at(7, 9), end=at(7, 10)).pk
 
 

@@ -577,7 +577,8 @@ def test_my_offers_show_what_an_interpreter_needs_and_no_client_or_street(
 
     text = response.text
     assert "Arabic (Modern Standard)" in text
-    assert timezone.localtime(item.start).strftime("%d.%m.%Y, %H:%M") in text
+    local = timezone.localtime(item.start)
+    assert f"{local.day} {local:%b %Y}, {local:%H:%M}" in text  # the English UI's date format
     assert "1 hour" in text
     assert item.city in text
     assert "Health" in text
