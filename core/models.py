@@ -87,6 +87,7 @@ class Center(models.Model):
         default=Decimal("0.30"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+
     class ConfirmMode(models.TextChoices):
         FIRST_ACCEPT = "first_accept", _("The first acceptance assigns the interpreter")
         COORDINATOR = "coordinator", _("The coordinator confirms accepted offers")
