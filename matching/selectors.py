@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from core.choices import LEVEL_ORDER, Level
 from core.models import Center, Role, User
 from core.scoping import center_ids_for, is_admin
-from matching.core import parse_instance, solve
 from matching.models import MatchingRun
-from matching.services import instance_build, interpreter_engine_id, request_engine_id
+from matching.services import instance_build, interpreter_engine_id, pair_check, pair_entries
 from requests.models import InterpreterRequest, Offer, RequestExclusion
 from sprachpool.models import InterpreterProfile
 from sprachpool.selectors import interpreter_list
@@ -304,9 +303,7 @@ def request_candidates(
     req_entry: dict[str, Any] | None = None
     entries: dict[str, dict[str, Any]] = {}
     if built is not None:
-        rid = request_engine_id(request.pk)
-        req_entry = next((r for r in built.instance["requests"] if r["id"] == rid), None)
-        entries = {i["id"]: i for i in built.instance["interpreters"]}
+        req_entry, entries = pair_entries(built, request_pk=request.pk)
 
     def level_of(profile: InterpreterProfile) -> str:
         for skill in profile.volunteer.languages.all():
@@ -349,12 +346,8 @@ def request_candidates(
                 candidate.violations = [_("not cleared for offers or no availability then")]
             else:
                 candidate.hours_last_30_days = entry.get("hours_last_30_days")
-                alone = {**built.instance, "interpreters": [entry], "requests": [req_entry]}
-                result = solve(parse_instance(alone))
-                codes = [code for u in result.unfilled for code in u.reasons]
-                candidate.violations = [violation_text(c) for c in dict.fromkeys(codes)]
-                if result.assignments:
-                    candidate.travel_km = result.assignments[0].travel_km
+                codes, candidate.travel_km = pair_check(built, req_entry, entry)
+                candidate.violations = [violation_text(c) for c in codes]
         candidates.append(candidate)
     candidates.sort(
         key=lambda c: (

@@ -489,28 +489,42 @@ def run_explanations(run: MatchingRun) -> list[dict[str, Any]]:
 # --- the coordinator's manual override ------------------------------------------------------
 
 
-def offer_check(*, request: InterpreterRequest, interpreter: InterpreterProfile) -> list[str]:
-    """The hard constraints a coordinator's choice violates, in words (empty: none).
+def pair_entries(
+    built: Built, *, request_pk: int
+) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any]]]:
+    """A built instance's entry of one request (``None`` when not open) and its
+    interpreters' entries by engine id."""
+    request_id = request_engine_id(request_pk)
+    entry = next((r for r in built.instance["requests"] if r["id"] == request_id), None)
+    return entry, {i["id"]: i for i in built.instance["interpreters"]}
 
-    The engine decides, on an instance of just this request and this interpreter with
-    their real availability and bookings: unfilled there means a hard constraint fails,
-    and its reason codes say which.
+
+def pair_check(
+    built: Built, request_entry: dict[str, Any], interpreter_entry: dict[str, Any]
+) -> tuple[list[str], float | None]:
+    """The engine's verdict on one interpreter for one request, with their real times.
+
+    Solves an instance of just the two: unfilled means a hard constraint fails.
+
+    :return: the reason codes (empty when the pair is feasible) and the travel in km.
     """
+    alone = {**built.instance, "interpreters": [interpreter_entry], "requests": [request_entry]}
+    result = solve(parse_instance(alone))
+    codes = list(dict.fromkeys(code for unfilled in result.unfilled for code in unfilled.reasons))
+    return codes, (result.assignments[0].travel_km if result.assignments else None)
+
+
+def offer_check(*, request: InterpreterRequest, interpreter: InterpreterProfile) -> list[str]:
+    """The hard constraints a coordinator's choice violates, in words (empty: none)."""
     built = instance_build(center=request.center)
-    request_id = request_engine_id(request.pk)
-    interpreter_id = interpreter_engine_id(interpreter.pk)
-    req_entry = next((r for r in built.instance["requests"] if r["id"] == request_id), None)
+    req_entry, entries = pair_entries(built, request_pk=request.pk)
     if req_entry is None:
         return [_("The request is not open.")]
-    it_entry = next((i for i in built.instance["interpreters"] if i["id"] == interpreter_id), None)
+    it_entry = entries.get(interpreter_engine_id(interpreter.pk))
     if it_entry is None:
         return [_("The interpreter is not active, not cleared or has no availability then.")]
-    instance = parse_instance(
-        {**built.instance, "interpreters": [it_entry], "requests": [req_entry]}
-    )
-    result = solve(instance)
-    codes = [code for unfilled in result.unfilled for code in unfilled.reasons]
-    return [_reason_text(code) for code in dict.fromkeys(codes)]
+    codes, _km = pair_check(built, req_entry, it_entry)
+    return [_reason_text(code) for code in codes]
 
 
 def offer_manual(

@@ -12,7 +12,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from core.models import Center, Department, Place, User
+from core.models import Center, Department, Place, Role, User
+from core.scoping import center_ids_for, department_ids_for, is_admin
 from requests.models import Assignment, InterpreterRequest, Offer
 
 _HOLDING = ~Q(status=Assignment.Status.CANCELLED)
@@ -142,6 +143,17 @@ def client_cap_reached(
     if exclude_request is not None:
         assignments = assignments.exclude(request_id=exclude_request)
     return assignments.count() >= center.allowance_cap_per_client
+
+
+def bookable_departments(*, user: User) -> QuerySet[Department]:
+    """Departments the user may file requests for: a caseworker's own, and every
+    department of the centers they coordinate (admins: all)."""
+    departments = Department.objects.select_related("center")
+    if is_admin(user):
+        return departments.all()
+    own = department_ids_for(user)
+    coordinated = center_ids_for(user, roles=[Role.COORDINATOR])
+    return departments.filter(Q(pk__in=own) | Q(center__in=coordinated))
 
 
 def request_form_places(*, center: Center, department: Department | None = None) -> list[Place]:

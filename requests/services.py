@@ -498,11 +498,7 @@ def _department_for(actor: User, department: Any) -> Department:
         found = Department.objects.select_related("center").filter(pk=department).first()
     if found is None:
         raise ValidationError({"department": _("Please choose a known department.")})
-    allowed = has_role(actor, Role.COORDINATOR, center_id=found.center_id) or (
-        has_role(actor, Role.CASEWORKER, center_id=found.center_id)
-        and found.pk in department_ids_for(actor)
-    )
-    if not allowed:
+    if not selectors.bookable_departments(user=actor).filter(pk=found.pk).exists():
         raise ValidationError({"department": _("You cannot file requests for this department.")})
     if not found.is_active:
         raise ValidationError({"department": _("This department is no longer active.")})

@@ -40,17 +40,12 @@ ANSWERED_SHOWN = 10
 
 
 def _departments(request: AuthenticatedHttpRequest, center_id: int | None) -> list[Department]:
-    """Departments the caller may file for, in one center: a caseworker's own; for a
-    coordinator every active department of the center."""
-    own = set(department_ids_for(request.user))
-    coordinated = (
-        set(Center.objects.values_list("pk", flat=True))
-        if is_admin(request.user)
-        else center_ids_for(request.user, roles=[Role.COORDINATOR])
+    """Active departments the caller may file for, in one center (the first by default)."""
+    found = list(
+        selectors.bookable_departments(user=request.user)
+        .filter(is_active=True)
+        .order_by("center__name", "name")
     )
-    departments = Department.objects.filter(is_active=True).select_related("center")
-    departments = departments.filter(pk__in=own) | departments.filter(center__in=coordinated)
-    found = list(departments.distinct().order_by("center__name", "name"))
     if center_id is None and found:
         center_id = found[0].center_id
     return [d for d in found if d.center_id == center_id]
