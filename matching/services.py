@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -241,8 +242,6 @@ def run_for_center(
     :param actor: the coordinator who asked (manual runs).
     :raises PermissionDenied: a manual run asked by someone who does not coordinate the center.
     """
-    from django.core.exceptions import PermissionDenied
-
     if actor is not None and not has_role(actor, Role.COORDINATOR, center_id=center.pk):
         raise PermissionDenied
     asked_at = timezone.now()
@@ -537,8 +536,6 @@ def offer_manual(
 
     :raises ValidationError: with the violated constraints.
     """
-    from django.core.exceptions import PermissionDenied, ValidationError
-
     if not has_role(actor, Role.COORDINATOR, center_id=request.center_id):
         raise PermissionDenied
     violations = offer_check(request=request, interpreter=interpreter)

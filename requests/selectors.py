@@ -156,7 +156,7 @@ def bookable_departments(*, user: User) -> QuerySet[Department]:
     return departments.filter(Q(pk__in=own) | Q(center__in=coordinated))
 
 
-def request_form_places(*, center: Center, department: Department | None = None) -> list[Place]:
+def request_form_places(*, center: Center) -> list[Place]:
     """Places a request can name: the center's offices and schools first, then its towns."""
     places = list(Place.objects.in_center(center))
     return sorted(places, key=lambda p: (p.kind == Place.Kind.TOWN, p.city, p.name))

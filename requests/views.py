@@ -63,9 +63,7 @@ def _request_form(
         request.POST if request.method == "POST" else None,
         center=center,
         departments=departments,
-        places=selectors.request_form_places(
-            center=center, department=departments[0] if departments else None
-        ),
+        places=selectors.request_form_places(center=center),
         check_lead=check_lead,
         initial=initial,
     )
