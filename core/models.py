@@ -103,6 +103,43 @@ class Center(models.Model):
         default=15,
         validators=[MinValueValidator(5), MaxValueValidator(1440)],
     )
+
+    class ShortNoticePay(models.TextChoices):
+        NONE = "none", _("Nothing")
+        TRAVEL = "travel", _("Travel costs only")
+        FLAT = "flat", _("The flat amount")
+
+    short_notice_hours = models.PositiveSmallIntegerField(
+        _("short notice: cancelled less than (hours) before"),
+        default=24,
+        validators=[MaxValueValidator(168)],
+    )
+    short_notice_pay = models.CharField(
+        _("paid for a short-notice cancellation or a client who did not come"),
+        max_length=10,
+        choices=ShortNoticePay.choices,
+        default=ShortNoticePay.FLAT,
+    )
+    reminder_hours = models.PositiveSmallIntegerField(
+        _("reminder before an assignment (hours)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+    )
+    reminder_sms_hours = models.PositiveSmallIntegerField(
+        _("second reminder by SMS (hours before; 0: none)"),
+        default=2,
+        validators=[MaxValueValidator(24)],
+    )
+    at_risk_hours = models.PositiveSmallIntegerField(
+        _("request at risk when not assigned (hours before the start)"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(336)],
+    )
+    at_risk_urgent_hours = models.PositiveSmallIntegerField(
+        _("urgent request at risk when not assigned (hours before the start)"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(48)],
+    )
     retention_months = models.PositiveSmallIntegerField(
         _("retention period (months)"),
         default=24,
@@ -393,6 +430,12 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.CharField(_("last error"), max_length=500, blank=True)
+    #: The text as sent; the in-app list ("Neuigkeiten") shows it.
+    body = models.TextField(_("text"), blank=True)
+    #: When the next try of a failed send is due (backoff); null once sent or given up.
+    retry_at = models.DateTimeField(_("next try at"), null=True, blank=True)
+    #: When the recipient read an in-app message.
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     objects = CenterScopedQuerySet.as_manager()
 
@@ -400,6 +443,10 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "channel", "read_at"], name="notification_inbox_idx"),
+            models.Index(fields=["retry_at"], name="notification_retry_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.key

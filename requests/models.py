@@ -332,6 +332,14 @@ class Assignment(models.Model):
         verbose_name=_("cancelled by"),
     )
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
+    #: The settled Einsatznachweis (both sides agreed, or the coordinator decided).
+    took_place = models.BooleanField(_("took place"), null=True, blank=True)
+    actual_start = models.DateTimeField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateTimeField(_("actual end"), null=True, blank=True)
+    travel_km = models.DecimalField(
+        _("travel (km)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -410,3 +418,241 @@ class RequestExclusion(models.Model):
 
     def __str__(self) -> str:
         return f"request #{self.request_id} without {self.interpreter_id}"
+
+
+class AbsenceReason(models.TextChoices):
+    """Why an appointment did not take place (an Einsatznachweis with ``took_place`` false)."""
+
+    CLIENT_ABSENT = "client_absent", _("the client did not come")
+    CANCELLED_ON_SITE = "cancelled_on_site", _("cancelled on the spot")
+    INTERPRETER_ABSENT = "interpreter_absent", _("the interpreter did not come")
+
+
+class ConfirmationQuerySet(CenterScopedQuerySet):
+    """Einsatznachweis entries, scoped through the request's center."""
+
+    center_lookup = "assignment__request__center"
+
+    def current(self) -> ConfirmationQuerySet:
+        """Entries not replaced by a correction."""
+        return self.filter(superseded_by__isnull=True)
+
+
+class Confirmation(models.Model):
+    """One side's Einsatznachweis of an assignment: it took place (with the actual times), or
+    not (with a reason).
+
+    Entries are never edited: a correction is a new entry that ``supersedes`` the old one.
+    The coordinator's entry decides a dispute (or corrects a settled assignment).
+    """
+
+    class Side(models.TextChoices):
+        REQUESTER = "requester", _("requesting department")
+        INTERPRETER = "interpreter", _("interpreter")
+        COORDINATOR = "coordinator", _("coordinator's decision")
+
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="confirmations",
+        verbose_name=_("assignment"),
+    )
+    side = models.CharField(_("side"), max_length=12, choices=Side.choices)
+    took_place = models.BooleanField(_("took place"))
+    actual_start = models.DateTimeField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateTimeField(_("actual end"), null=True, blank=True)
+    travel_km = models.DecimalField(
+        _("travel (km, there and back)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    reason = models.CharField(
+        _("why it did not take place"), max_length=20, choices=AbsenceReason.choices, blank=True
+    )
+    note = models.CharField(
+        _("note"), max_length=500, blank=True, validators=[validate_no_contact_data]
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("corrects"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    objects = ConfirmationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Einsatznachweis")
+        verbose_name_plural = _("Einsatznachweise")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(actual_start__isnull=True)
+                | Q(actual_end__isnull=True)
+                | Q(actual_start__lt=models.F("actual_end")),
+                name="confirmation_start_before_end",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"confirmation #{self.pk} ({self.side}) of assignment #{self.assignment_id}"
+
+
+class AllowanceQuerySet(CenterScopedQuerySet):
+    """Allowance entries, scoped by their center."""
+
+    def visible_to(self, user: Any) -> AllowanceQuerySet:
+        """A coordinator sees their centers' entries, an interpreter their own."""
+        if is_admin(user):
+            return self.all()
+        coordinated = self.for_user(user, roles=[Role.COORDINATOR])
+        own = self.for_user(user, roles=[Role.VOLUNTEER]).filter(interpreter__volunteer__user=user)
+        return self.filter(Q(pk__in=coordinated.values("pk")) | Q(pk__in=own.values("pk")))
+
+
+class AllowanceEntry(models.Model):
+    """The expense allowance (Aufwandsentschädigung) of one assignment, with its inputs.
+
+    Computed once by the center's rule when the assignment completes (or is cancelled at
+    short notice); never edited: a correction is a further entry with the difference, booked
+    in the month it is made.
+    """
+
+    class Kind(models.TextChoices):
+        ASSIGNMENT = "assignment", _("assignment")
+        CORRECTION = "correction", _("correction")
+
+    class Basis(models.TextChoices):
+        TOOK_PLACE = "took_place", _("took place")
+        SHORT_NOTICE = "short_notice", _("cancelled at short notice")
+        CLIENT_ABSENT = "client_absent", _("the client did not come")
+        NOT_PAID = "not_paid", _("not paid")
+
+    center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, related_name="+", verbose_name=_("center")
+    )
+    interpreter = models.ForeignKey(
+        InterpreterProfile,
+        on_delete=models.PROTECT,
+        related_name="allowance_entries",
+        verbose_name=_("interpreter"),
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.PROTECT,
+        related_name="allowance_entries",
+        verbose_name=_("assignment"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ASSIGNMENT)
+    basis = models.CharField(_("basis"), max_length=14, choices=Basis.choices)
+    rule = models.CharField(_("rule"), max_length=20, choices=Center.AllowanceRule.choices)
+    client_ref = models.CharField(_("client reference"), max_length=40, blank=True)
+    #: For the flat rule: the how-many-th paid assignment of this client, and the cap then.
+    cap_position = models.PositiveSmallIntegerField(_("assignment of the client no."), null=True)
+    cap = models.PositiveSmallIntegerField(_("paid assignments per client"), null=True)
+    minutes = models.PositiveIntegerField(_("minutes"), null=True)
+    started_hours = models.PositiveSmallIntegerField(_("started hours"), null=True)
+    travel_km = models.DecimalField(_("travel (km)"), max_digits=6, decimal_places=1, null=True)
+    flat_amount = models.DecimalField(
+        _("flat amount (EUR)"), max_digits=7, decimal_places=2, null=True
+    )
+    hourly_amount = models.DecimalField(
+        _("per started hour (EUR)"), max_digits=7, decimal_places=2, null=True
+    )
+    per_km = models.DecimalField(_("per km (EUR)"), max_digits=5, decimal_places=2, null=True)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=8, decimal_places=2)
+    #: The first day of the month the entry is booked in (billing and the yearly limit).
+    month = models.DateField(_("month"))
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("booked by"),
+    )
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+
+    objects = AllowanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("allowance entry")
+        verbose_name_plural = _("allowance entries")
+        ordering = ["month", "created_at", "id"]
+        indexes = [
+            models.Index(fields=["center", "month"], name="allowance_month_idx"),
+            models.Index(fields=["center", "client_ref"], name="allowance_client_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(kind="assignment"),
+                name="allowance_one_per_assignment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} EUR for assignment #{self.assignment_id}"
+
+
+class ClientCapException(models.Model):
+    """A coordinator-approved exception: more paid assignments for one client than the cap."""
+
+    center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, related_name="+", verbose_name=_("center")
+    )
+    client_ref = models.CharField(
+        _("client reference"), max_length=40, validators=[validate_pseudonym]
+    )
+    cap = models.PositiveSmallIntegerField(
+        _("paid assignments for this client at most"),
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    reason = models.CharField(_("reason"), max_length=300, validators=[validate_no_contact_data])
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("exception from the client cap")
+        verbose_name_plural = _("exceptions from the client cap")
+        ordering = ["client_ref"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "client_ref"], name="cap_exception_unique_client"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_ref}: {self.cap}"

@@ -114,6 +114,8 @@ class InterpreterProfile(models.Model):
         default=AllowanceTier.STANDARD,
     )
     is_active = models.BooleanField(_("active in the pool"), default=False)
+    #: The secret of the personal calendar feed (empty: no feed); renewing replaces it.
+    calendar_token = models.CharField(_("calendar feed secret"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
@@ -128,7 +130,12 @@ class InterpreterProfile(models.Model):
             models.CheckConstraint(
                 condition=models.Q(max_travel_km__lte=MAX_TRAVEL_KM),
                 name="interpreter_max_travel_km_range",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["calendar_token"],
+                condition=~models.Q(calendar_token=""),
+                name="interpreter_calendar_token_unique",
+            ),
         ]
 
     def __str__(self) -> str:

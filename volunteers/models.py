@@ -8,7 +8,7 @@ There is deliberately no file field anywhere here.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -118,6 +118,25 @@ class Volunteer(models.Model):
         blank=True,
         help_text=_("The language mails to this person are written in; empty: the default."),
     )
+
+    class NotifyBy(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("SMS")
+        BOTH = "both", _("e-mail and SMS")
+
+    notify_by = models.CharField(
+        _("messages by"),
+        max_length=5,
+        choices=NotifyBy.choices,
+        default=NotifyBy.BOTH,
+        help_text=_("SMS go only to a mobile number."),
+    )
+    quiet_from = models.TimeField(
+        _("no SMS from"),
+        default=time(21, 0),
+        help_text=_("Quiet hours: no SMS at night unless a request is urgent."),
+    )
+    quiet_until = models.TimeField(_("no SMS until"), default=time(7, 0))
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 

@@ -252,6 +252,10 @@ CACHES = {
     )
 }
 
+#: The yearly tax-free limit for volunteers' allowances (Ehrenamtspauschale, § 3 Nr. 26a
+#: EStG) by the year it applies from, in EUR; summed over all of a person's roles.
+TAX_FREE_ALLOWANCE_LIMITS = {2021: "840.00", 2026: "960.00"}
+
 #: ``DEMO_ACCOUNTS``: let ``seed_demo`` create the demo logins even when DEBUG is off.
 DEMO_ACCOUNTS = env_bool("DEMO_ACCOUNTS", False)
 
