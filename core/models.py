@@ -430,6 +430,8 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.CharField(_("last error"), max_length=500, blank=True)
+    #: Where it went: the e-mail address or E.164 number (empty for in-app messages).
+    address = models.CharField(_("address"), max_length=254, blank=True)
     #: The text as sent; the in-app list ("Neuigkeiten") shows it.
     body = models.TextField(_("text"), blank=True)
     #: When the next try of a failed send is due (backoff); null once sent or given up.

@@ -12,165 +12,534 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Center',
+            name="Center",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='short name')),
-                ('county', models.CharField(max_length=200, verbose_name='county or city')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='contact phone')),
-                ('offer_expiry_hours', models.PositiveSmallIntegerField(default=24, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(168)], verbose_name='offer expires after (hours)')),
-                ('gap_minutes', models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MaxValueValidator(240)], verbose_name='minimum gap between two assignments (minutes)')),
-                ('min_lead_working_days', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MaxValueValidator(20)], verbose_name='minimum lead time (working days)')),
-                ('excluded_topics', models.JSONField(blank=True, default=core.models.default_excluded_topics, verbose_name='settings the pool does not serve')),
-                ('relay_contact', models.BooleanField(default=False, help_text="Requesters get the center's relay number instead of the private one.", verbose_name='relay contact to interpreters')),
-                ('relay_phone', models.CharField(blank=True, max_length=20, verbose_name='relay phone number')),
-                ('allowance_rule', models.CharField(choices=[('flat_per_client', 'Flat amount per assignment and client (WIR)'), ('hourly', 'Per started hour plus travel')], default='flat_per_client', max_length=20, verbose_name='allowance rule')),
-                ('allowance_flat_amount', models.DecimalField(decimal_places=2, default=Decimal('20.00'), max_digits=7, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='flat amount per assignment (EUR)')),
-                ('allowance_cap_per_client', models.PositiveSmallIntegerField(default=5, verbose_name='paid assignments per client at most')),
-                ('allowance_hourly_amount', models.DecimalField(decimal_places=2, default=Decimal('15.00'), max_digits=7, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='amount per started hour (EUR)')),
-                ('allowance_per_km', models.DecimalField(decimal_places=2, default=Decimal('0.30'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='travel allowance per km (EUR)')),
-                ('retention_months', models.PositiveSmallIntegerField(default=24, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(120)], verbose_name='retention period (months)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="short name")),
+                ("county", models.CharField(max_length=200, verbose_name="county or city")),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=20, verbose_name="contact phone"),
+                ),
+                (
+                    "offer_expiry_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(168),
+                        ],
+                        verbose_name="offer expires after (hours)",
+                    ),
+                ),
+                (
+                    "gap_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        validators=[django.core.validators.MaxValueValidator(240)],
+                        verbose_name="minimum gap between two assignments (minutes)",
+                    ),
+                ),
+                (
+                    "min_lead_working_days",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[django.core.validators.MaxValueValidator(20)],
+                        verbose_name="minimum lead time (working days)",
+                    ),
+                ),
+                (
+                    "excluded_topics",
+                    models.JSONField(
+                        blank=True,
+                        default=core.models.default_excluded_topics,
+                        verbose_name="settings the pool does not serve",
+                    ),
+                ),
+                (
+                    "relay_contact",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Requesters get the center's relay number instead of the private one.",
+                        verbose_name="relay contact to interpreters",
+                    ),
+                ),
+                (
+                    "relay_phone",
+                    models.CharField(blank=True, max_length=20, verbose_name="relay phone number"),
+                ),
+                (
+                    "allowance_rule",
+                    models.CharField(
+                        choices=[
+                            ("flat_per_client", "Flat amount per assignment and client (WIR)"),
+                            ("hourly", "Per started hour plus travel"),
+                        ],
+                        default="flat_per_client",
+                        max_length=20,
+                        verbose_name="allowance rule",
+                    ),
+                ),
+                (
+                    "allowance_flat_amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("20.00"),
+                        max_digits=7,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="flat amount per assignment (EUR)",
+                    ),
+                ),
+                (
+                    "allowance_cap_per_client",
+                    models.PositiveSmallIntegerField(
+                        default=5, verbose_name="paid assignments per client at most"
+                    ),
+                ),
+                (
+                    "allowance_hourly_amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("15.00"),
+                        max_digits=7,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="amount per started hour (EUR)",
+                    ),
+                ),
+                (
+                    "allowance_per_km",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.30"),
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="travel allowance per km (EUR)",
+                    ),
+                ),
+                (
+                    "retention_months",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(120),
+                        ],
+                        verbose_name="retention period (months)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'center',
-                'verbose_name_plural': 'centers',
-                'ordering': ['name'],
+                "verbose_name": "center",
+                "verbose_name_plural": "centers",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'ordering': ['last_name', 'first_name', 'username'],
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "ordering": ["last_name", "first_name", "username"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('youth_office', 'Youth welfare office (Jugendamt)'), ('social_office', 'Social welfare office (Sozialamt)'), ('health_office', 'Public health office (Gesundheitsamt)'), ('immigration_office', 'Immigration office (Ausländerbehörde)'), ('job_centre', 'Job centre (Jobcenter)'), ('school', 'School'), ('day_care', 'Day-care centre'), ('other', 'Other')], default='other', max_length=30, verbose_name='kind')),
-                ('cost_centre', models.CharField(blank=True, max_length=40, verbose_name='cost centre')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='core.center', verbose_name='center')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("youth_office", "Youth welfare office (Jugendamt)"),
+                            ("social_office", "Social welfare office (Sozialamt)"),
+                            ("health_office", "Public health office (Gesundheitsamt)"),
+                            ("immigration_office", "Immigration office (Ausländerbehörde)"),
+                            ("job_centre", "Job centre (Jobcenter)"),
+                            ("school", "School"),
+                            ("day_care", "Day-care centre"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "cost_centre",
+                    models.CharField(blank=True, max_length=40, verbose_name="cost centre"),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="core.center",
+                        verbose_name="center",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'department',
-                'verbose_name_plural': 'departments',
-                'ordering': ['center', 'name'],
+                "verbose_name": "department",
+                "verbose_name_plural": "departments",
+                "ordering": ["center", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Language',
+            name="Language",
             fields=[
-                ('code', models.CharField(help_text='ISO 639-1 where one exists, else ISO 639-3.', max_length=12, primary_key=True, serialize=False, verbose_name='code')),
-                ('name_de', models.CharField(max_length=100, verbose_name='German name')),
-                ('name_en', models.CharField(max_length=100, verbose_name='English name')),
-                ('name_native', models.CharField(blank=True, max_length=100, verbose_name='native name')),
-                ('rtl', models.BooleanField(default=False, verbose_name='written right to left')),
-                ('macrolanguage', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='varieties', to='core.language', verbose_name='macrolanguage')),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="ISO 639-1 where one exists, else ISO 639-3.",
+                        max_length=12,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="code",
+                    ),
+                ),
+                ("name_de", models.CharField(max_length=100, verbose_name="German name")),
+                ("name_en", models.CharField(max_length=100, verbose_name="English name")),
+                (
+                    "name_native",
+                    models.CharField(blank=True, max_length=100, verbose_name="native name"),
+                ),
+                ("rtl", models.BooleanField(default=False, verbose_name="written right to left")),
+                (
+                    "macrolanguage",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="varieties",
+                        to="core.language",
+                        verbose_name="macrolanguage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'language',
-                'verbose_name_plural': 'languages',
-                'ordering': ['name_de'],
+                "verbose_name": "language",
+                "verbose_name_plural": "languages",
+                "ordering": ["name_de"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('coordinator', 'Coordinator'), ('caseworker', 'Caseworker'), ('volunteer', 'Volunteer'), ('network_lead', 'Network lead')], max_length=20, verbose_name='role')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='core.center', verbose_name='center')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='core.department', verbose_name='department')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("coordinator", "Coordinator"),
+                            ("caseworker", "Caseworker"),
+                            ("volunteer", "Volunteer"),
+                            ("network_lead", "Network lead"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="core.center",
+                        verbose_name="center",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="core.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['center', 'role', 'user'],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["center", "role", "user"],
             },
         ),
         migrations.CreateModel(
-            name='Place',
+            name="Place",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('town', 'Town'), ('office', 'Office'), ('school', 'School or day care'), ('other', 'Other')], default='town', max_length=10, verbose_name='kind')),
-                ('street', models.CharField(blank=True, max_length=200, verbose_name='street')),
-                ('postcode', models.CharField(blank=True, max_length=5, verbose_name='postcode')),
-                ('city', models.CharField(max_length=100, verbose_name='city')),
-                ('lat', models.FloatField(validators=[django.core.validators.MinValueValidator(-90.0), django.core.validators.MaxValueValidator(90.0)], verbose_name='latitude')),
-                ('lon', models.FloatField(validators=[django.core.validators.MinValueValidator(-180.0), django.core.validators.MaxValueValidator(180.0)], verbose_name='longitude')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='places', to='core.center', verbose_name='center')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("town", "Town"),
+                            ("office", "Office"),
+                            ("school", "School or day care"),
+                            ("other", "Other"),
+                        ],
+                        default="town",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("street", models.CharField(blank=True, max_length=200, verbose_name="street")),
+                ("postcode", models.CharField(blank=True, max_length=5, verbose_name="postcode")),
+                ("city", models.CharField(max_length=100, verbose_name="city")),
+                (
+                    "lat",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(-90.0),
+                            django.core.validators.MaxValueValidator(90.0),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "lon",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(-180.0),
+                            django.core.validators.MaxValueValidator(180.0),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="places",
+                        to="core.center",
+                        verbose_name="center",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'place',
-                'verbose_name_plural': 'places',
-                'ordering': ['center', 'city', 'name'],
+                "verbose_name": "place",
+                "verbose_name_plural": "places",
+                "ordering": ["center", "city", "name"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('action', models.CharField(choices=[('create', 'created'), ('update', 'changed'), ('delete', 'deleted'), ('view', 'viewed'), ('export', 'exported'), ('login', 'logged in'), ('logout', 'logged out'), ('transition', 'status changed')], max_length=20, verbose_name='action')),
-                ('object_type', models.CharField(max_length=60, verbose_name='object type')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object id')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='detail')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('center', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.center', verbose_name='center')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "created"),
+                            ("update", "changed"),
+                            ("delete", "deleted"),
+                            ("view", "viewed"),
+                            ("export", "exported"),
+                            ("login", "logged in"),
+                            ("logout", "logged out"),
+                            ("transition", "status changed"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=60, verbose_name="object type")),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="object id"),
+                ),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="detail")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "center",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.center",
+                        verbose_name="center",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_object_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_object_idx")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='department',
-            constraint=models.UniqueConstraint(fields=('center', 'name'), name='department_unique_name'),
+            model_name="department",
+            constraint=models.UniqueConstraint(
+                fields=("center", "name"), name="department_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'center', 'role'), name='membership_unique_role'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "center", "role"), name="membership_unique_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='place',
-            constraint=models.UniqueConstraint(fields=('center', 'name'), name='place_unique_name'),
+            model_name="place",
+            constraint=models.UniqueConstraint(fields=("center", "name"), name="place_unique_name"),
         ),
     ]

@@ -4,7 +4,14 @@ from django.db import migrations
 
 LANGUAGES = [
     ("ar", "Arabisch (Hocharabisch)", "Arabic (Modern Standard)", "العربية", True, None),
-    ("apc", "Arabisch (Levante: Syrien, Libanon, Palästina)", "Arabic (Levantine)", "شامي", True, "ar"),
+    (
+        "apc",
+        "Arabisch (Levante: Syrien, Libanon, Palästina)",
+        "Arabic (Levantine)",
+        "شامي",
+        True,
+        "ar",
+    ),
     ("acm", "Arabisch (Irak)", "Arabic (Iraqi)", "عراقي", True, "ar"),
     ("arz", "Arabisch (Ägypten)", "Arabic (Egyptian)", "مصري", True, "ar"),
     ("ary", "Arabisch (Marokko)", "Arabic (Moroccan)", "الدارجة", True, "ar"),

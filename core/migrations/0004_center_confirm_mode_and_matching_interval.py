@@ -5,20 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_notification'),
+        ("core", "0003_notification"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='center',
-            name='confirm_mode',
-            field=models.CharField(choices=[('first_accept', 'The first acceptance assigns the interpreter'), ('coordinator', 'The coordinator confirms accepted offers')], default='first_accept', max_length=12, verbose_name='assigning accepted offers'),
+            model_name="center",
+            name="confirm_mode",
+            field=models.CharField(
+                choices=[
+                    ("first_accept", "The first acceptance assigns the interpreter"),
+                    ("coordinator", "The coordinator confirms accepted offers"),
+                ],
+                default="first_accept",
+                max_length=12,
+                verbose_name="assigning accepted offers",
+            ),
         ),
         migrations.AddField(
-            model_name='center',
-            name='matching_interval_minutes',
-            field=models.PositiveSmallIntegerField(default=15, validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(1440)], verbose_name='matching runs every (minutes)'),
+            model_name="center",
+            name="matching_interval_minutes",
+            field=models.PositiveSmallIntegerField(
+                default=15,
+                validators=[
+                    django.core.validators.MinValueValidator(5),
+                    django.core.validators.MaxValueValidator(1440),
+                ],
+                verbose_name="matching runs every (minutes)",
+            ),
         ),
     ]
