@@ -286,7 +286,7 @@ def test_token_signed_for_another_volunteer_id_is_rejected(tenant):
 def test_expired_token_changes_nothing(tenant, monkeypatch):
     volunteer = services.volunteer_register(**registration(tenant))
     token = services.confirmation_token(volunteer)
-    monkeypatch.setattr(services, "CONFIRM_MAX_AGE", dt.timedelta(seconds=-1))
+    monkeypatch.setattr(services.registration, "CONFIRM_MAX_AGE", dt.timedelta(seconds=-1))
     with pytest.raises(ValidationError) as exc:
         services.volunteer_confirm_email(token=token)
     assert exc.value.code == "expired"

@@ -195,7 +195,7 @@ def test_tampered_link_shows_a_friendly_error(pending):
 
 def test_expired_link_shows_a_friendly_error(pending, monkeypatch):
     url = reverse("volunteer-register-confirm", args=[services.confirmation_token(pending)])
-    monkeypatch.setattr(services, "CONFIRM_MAX_AGE", dt.timedelta(seconds=-1))
+    monkeypatch.setattr(services.registration, "CONFIRM_MAX_AGE", dt.timedelta(seconds=-1))
     response = client_for(language="en").post(url)
     assert response.status_code == 400
     assert "expired" in response.content.decode()
