@@ -5,16 +5,28 @@ Lists load their relations in a fixed number of queries, whatever their length.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Sum, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from core.models import Center, Department, Place, Role, User
 from core.scoping import center_ids_for, department_ids_for, is_admin
-from requests.models import Assignment, InterpreterRequest, Offer
+from requests import allowances
+from requests.models import (
+    AllowanceEntry,
+    Assignment,
+    Confirmation,
+    InterpreterRequest,
+    Offer,
+)
+from sprachpool.models import InterpreterProfile
 
 _HOLDING = ~Q(status=Assignment.Status.CANCELLED)
 
@@ -142,7 +154,7 @@ def client_cap_reached(
     )
     if exclude_request is not None:
         assignments = assignments.exclude(request_id=exclude_request)
-    return assignments.count() >= center.allowance_cap_per_client
+    return assignments.count() >= allowances.client_cap(center=center, client_ref=client_ref)
 
 
 def bookable_departments(*, user: User) -> QuerySet[Department]:
@@ -198,7 +210,7 @@ def _assignments_with_details(assignments: QuerySet[Assignment]) -> QuerySet[Ass
         "request__place",
         "request__created_by",
         "interpreter__volunteer",
-    )
+    ).prefetch_related("allowance_entries")
 
 
 def assignment_list(
@@ -234,3 +246,226 @@ def assignment_get(*, user: User, pk: Any) -> Assignment:
     if found is None:
         raise Http404
     return found
+
+
+# --- Einsatznachweis and allowance ----------------------------------------------------------
+
+#: An ended assignment nobody settled goes to the coordinator's queue after this long.
+QUEUE_AFTER = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class ConfirmationSides:
+    """The current Einsatznachweis entry of each side of an assignment (``None``: missing)."""
+
+    requester: Confirmation | None
+    interpreter: Confirmation | None
+    decision: Confirmation | None
+
+
+def confirmation_sides(*, assignment: Assignment) -> ConfirmationSides:
+    """The current (not superseded) entry of the requester, the interpreter and the
+    coordinator."""
+    latest: dict[str, Confirmation] = {}
+    entries = (
+        Confirmation.objects.current()
+        .filter(assignment=assignment)
+        .select_related("created_by")
+        .order_by("created_at", "id")
+    )
+    for entry in entries:
+        latest[entry.side] = entry
+    return ConfirmationSides(
+        requester=latest.get(Confirmation.Side.REQUESTER),
+        interpreter=latest.get(Confirmation.Side.INTERPRETER),
+        decision=latest.get(Confirmation.Side.COORDINATOR),
+    )
+
+
+def _requesting_scope(user: User) -> QuerySet[Assignment]:
+    """Assignments the user confirms for the requesting side: a coordinator's centers', a
+    caseworker's department's."""
+    if is_admin(user):
+        return Assignment.objects.all()
+    coordinated = Assignment.objects.for_user(user, roles=[Role.COORDINATOR])
+    department = Assignment.objects.for_user(user, roles=[Role.CASEWORKER]).filter(
+        request__department__in=department_ids_for(user)
+    )
+    return Assignment.objects.filter(
+        Q(pk__in=coordinated.values("pk")) | Q(pk__in=department.values("pk"))
+    )
+
+
+def confirmations_due(*, user: User, now: datetime | None = None) -> QuerySet[Assignment]:
+    """For a caseworker or coordinator: ended assignments, still upcoming, without the
+    requesting side's Einsatznachweis; the longest-ended first."""
+    now = now or timezone.now()
+    answered = Confirmation.objects.current().filter(side=Confirmation.Side.REQUESTER)
+    return _assignments_with_details(
+        _requesting_scope(user)
+        .filter(status=Assignment.Status.UPCOMING, end__lte=now)
+        .exclude(pk__in=answered.values("assignment_id"))
+    ).order_by("end", "id")
+
+
+def confirmations_queue(*, user: User, now: datetime | None = None) -> QuerySet[Assignment]:
+    """The coordinator's queue: disputed assignments, and ended ones still unsettled (one
+    side or neither confirmed) more than 7 days after their end; disputed first."""
+    now = now or timezone.now()
+    if is_admin(user):
+        mine = Assignment.objects.all()
+    else:
+        mine = Assignment.objects.for_user(user, roles=[Role.COORDINATOR])
+    waiting = Q(status=Assignment.Status.DISPUTED) | Q(
+        status=Assignment.Status.UPCOMING, end__lte=now - QUEUE_AFTER
+    )
+    return _assignments_with_details(mine.filter(waiting)).order_by(
+        Case(When(status=Assignment.Status.DISPUTED, then=0), default=1), "end", "id"
+    )
+
+
+@dataclass(frozen=True)
+class AllowanceSummary:
+    """An interpreter's allowance in one year, against the yearly tax-free limit."""
+
+    year: int
+    entries: list[AllowanceEntry]
+    #: The first day of each month with entries → that month's total.
+    months: dict[date, Decimal]
+    total: Decimal
+    limit: Decimal
+    remaining: Decimal
+
+    @property
+    def over_limit(self) -> bool:
+        return self.total > self.limit
+
+
+def _year_entries(interpreter: InterpreterProfile, year: int) -> QuerySet[AllowanceEntry]:
+    """The allowance entries of the person behind ``interpreter`` booked in ``year``, in the
+    interpreter's center (all their entries there count against one limit)."""
+    return AllowanceEntry.objects.filter(
+        interpreter__volunteer=interpreter.volunteer_id,
+        center_id=interpreter.volunteer.center_id,
+        month__gte=date(year, 1, 1),
+        month__lte=date(year, 12, 1),
+    )
+
+
+def allowance_summary(*, interpreter: InterpreterProfile, year: int) -> AllowanceSummary:
+    """Entries of the year by booking month, the month and year totals, the tax-free limit
+    and what remains of it."""
+    entries = list(
+        _year_entries(interpreter, year)
+        .select_related("assignment__request__language", "corrects")
+        .order_by("month", "created_at", "id")
+    )
+    months: dict[date, Decimal] = {}
+    for entry in entries:
+        months[entry.month] = months.get(entry.month, Decimal("0")) + entry.amount
+    total = allowances.money(sum(months.values(), Decimal("0")))
+    limit = allowances.tax_free_limit(year=year)
+    return AllowanceSummary(
+        year=year,
+        entries=entries,
+        months={month: allowances.money(amount) for month, amount in months.items()},
+        total=total,
+        limit=limit,
+        remaining=max(allowances.money(limit - total), Decimal("0.00")),
+    )
+
+
+def allowance_year_total(*, interpreter: InterpreterProfile, year: int) -> Decimal:
+    """The allowance booked for the person behind ``interpreter`` in ``year``."""
+    total = _year_entries(interpreter, year).aggregate(total=Sum("amount"))["total"]
+    return allowances.money(total or Decimal("0"))
+
+
+def allowance_limit_warning(
+    *, interpreter: InterpreterProfile, extra: Decimal, on: date
+) -> str | None:
+    """A warning for the coordinator when ``extra`` booked on ``on`` would take the
+    interpreter over the year's tax-free limit; ``None`` otherwise."""
+    total = allowance_year_total(interpreter=interpreter, year=on.year)
+    limit = allowances.tax_free_limit(year=on.year)
+    if total + Decimal(extra) <= limit:
+        return None
+    return _(
+        "%(name)s has %(total)s € allowance in %(year)d; with %(extra)s € more the yearly "
+        "tax-free limit of %(limit)s € would be exceeded."
+    ) % {
+        "name": interpreter.volunteer.display_name,
+        "total": number_format(total, 2),
+        "year": on.year,
+        "extra": number_format(allowances.money(extra), 2),
+        "limit": number_format(limit, 2),
+    }
+
+
+def allowance_expected(
+    *,
+    assignment: Assignment | None = None,
+    request: InterpreterRequest | None = None,
+    interpreter: InterpreterProfile | None = None,
+) -> Decimal:
+    """What an assignment (or a request, for ``interpreter`` when given) would pay if it
+    takes place as planned: the planned duration, the home → place distance, the client's
+    next place in the cap."""
+    if assignment is not None:
+        request, interpreter = assignment.request, assignment.interpreter
+    if request is None:
+        raise TypeError("allowance_expected needs an assignment or a request")
+    center = request.center
+    terms = allowances.AllowanceTerms.of(center)
+    basis = AllowanceEntry.Basis.TOOK_PLACE
+    cap = cap_position = None
+    if allowances.flat_considered(terms=terms, basis=basis):
+        cap = allowances.client_cap(center=center, client_ref=request.client_ref)
+        if request.client_ref:
+            cap_position = (
+                allowances.paid_flat_count(
+                    center=center,
+                    client_ref=request.client_ref,
+                    exclude_assignment=assignment.pk if assignment is not None else None,
+                )
+                + 1
+            )
+    distance = (
+        allowances.travel_km_between(request=request, interpreter=interpreter)
+        if interpreter is not None
+        else None
+    )
+    return allowances.allowance_compute(
+        terms=terms,
+        basis=basis,
+        minutes=allowances.minutes_between(request.start, request.end),
+        travel_km=distance,
+        cap=cap,
+        cap_position=cap_position,
+    ).amount
+
+
+def assignment_allowance(assignment: Assignment) -> dict[str, Any] | None:
+    """``{"amount", "rule"}``: the net allowance booked for the assignment (entry and
+    corrections), or ``None`` before anything is booked."""
+    entries = list(assignment.allowance_entries.all())
+    if not entries:
+        return None
+    latest = max(entries, key=lambda e: (e.created_at, e.pk))
+    amount = allowances.money(sum((e.amount for e in entries), Decimal("0")))
+    return {"amount": amount, "rule": latest.rule}
+
+
+def allowance_list(
+    *, user: User, year: int | None = None, interpreter: int | None = None
+) -> QuerySet[AllowanceEntry]:
+    """Allowance entries the user may see (own as interpreter; the center's as
+    coordinator), by booking month."""
+    entries = AllowanceEntry.objects.visible_to(user)
+    if year is not None:
+        entries = entries.filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 1))
+    if interpreter is not None:
+        entries = entries.filter(interpreter_id=interpreter)
+    return entries.select_related(
+        "assignment__request__language", "interpreter__volunteer", "corrects"
+    ).order_by("month", "created_at", "id")

@@ -46,7 +46,7 @@ from core.scoping import department_ids_for, has_role
 from core.services import audit_log, audit_log_many
 from core.transitions import Workflow
 from core.validators import validate_no_contact_data, validate_pseudonym
-from requests import selectors
+from requests import allowances, selectors
 from requests.models import (
     NOTES_MAX_LENGTH,
     Assignment,
@@ -626,6 +626,7 @@ def request_cancel(*, actor: User, request: InterpreterRequest, reason: Any) -> 
         request=request, status=Assignment.Status.UPCOMING
     ):
         _assignment_cancelled(assignment, actor=actor, reason=reason, now=now)
+        allowances.allowance_short_notice(assignment=assignment, actor=actor, now=now)
         _notify("assignment_cancelled_by_requester", assignment.pk)
     old = REQUEST_WORKFLOW.move(request, Status.CANCELLED)
     request.cancel_reason, request.cancelled_at, request.cancelled_by = reason, now, actor
@@ -1129,6 +1130,8 @@ def assignment_cancel(*, actor: User, assignment: Assignment, reason: Any) -> As
     _assignment_cancelled(assignment, actor=actor, reason=reason, now=now)
     if is_interpreter:
         _exclude(request, assignment.interpreter_id, RequestExclusion.Reason.CANCELLED, actor)
+    else:
+        allowances.allowance_short_notice(assignment=assignment, actor=actor, now=now)
     if request.status == Status.ASSIGNED:
         _reopen(request)
         _start_run(request.center_id, "reoffer")
