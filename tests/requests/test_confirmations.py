@@ -141,9 +141,7 @@ def test_different_reasons_for_not_taking_place_are_a_dispute(
         took_place=False,
         reason=AbsenceReason.INTERPRETER_ABSENT,
     )
-    confirm(
-        me(assignment), assignment, "interpreter", took_place=False, reason="client_absent"
-    )
+    confirm(me(assignment), assignment, "interpreter", took_place=False, reason="client_absent")
     assert fresh(assignment).status == Assignment.Status.DISPUTED
 
 
@@ -247,9 +245,7 @@ def test_every_field_error_comes_at_once(tenant: Tenant, interpreter: Any) -> No
 def test_took_place_needs_both_times(tenant: Tenant, interpreter: Any) -> None:
     assignment = ended(tenant, interpreter)
     with pytest.raises(ValidationError) as refused:
-        confirm(
-            caseworker(tenant), assignment, "requester", actual_start=None, actual_end=None
-        )
+        confirm(caseworker(tenant), assignment, "requester", actual_start=None, actual_end=None)
     assert set(refused.value.message_dict) == {"actual_start", "actual_end"}
 
 
@@ -391,11 +387,14 @@ def test_a_correction_is_a_new_entry_and_the_old_ones_stay(
     first = correct(tenant, assignment, took_place=False, reason=AbsenceReason.INTERPRETER_ABSENT)
     second = correct(tenant, assignment, took_place=False, reason=AbsenceReason.CLIENT_ABSENT)
     assert second.supersedes == first
-    assert list(
-        Confirmation.objects.filter(pk__in=[pk for pk, *_ in before]).values_list(
-            "pk", "took_place", "actual_start"
+    assert (
+        list(
+            Confirmation.objects.filter(pk__in=[pk for pk, *_ in before]).values_list(
+                "pk", "took_place", "actual_start"
+            )
         )
-    ) == before
+        == before
+    )
     assert Confirmation.objects.current().filter(side="coordinator").get() == second
     assert fresh(assignment).took_place is False
 
