@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.models import AuditEvent, Language, Role, User
+from core.params import parse_id
 
 #: Names in ``detail["fields"]`` that are not model fields but whole parts of a record.
 PSEUDO_FIELDS = {
@@ -223,8 +224,9 @@ def _visible_ids(model: type[models.Model], ids: set[int], user: User) -> set[in
 def _links(events: Sequence[AuditEvent], user: User) -> dict[tuple[str, str], str]:
     wanted: dict[str, set[int]] = defaultdict(set)
     for event in events:
-        if event.object_id.isdigit() and event.action != AuditEvent.Action.DELETE:
-            wanted[event.object_type].add(int(event.object_id))
+        object_id = parse_id(event.object_id)
+        if object_id is not None and event.action != AuditEvent.Action.DELETE:
+            wanted[event.object_type].add(object_id)
     links: dict[tuple[str, str], str] = {}
     for object_type, ids in wanted.items():
         model = model_for(object_type)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent, Center, Department, Place
+from core.validators import validate_postcode
 
 T = TypeVar("T")
 
@@ -128,8 +129,7 @@ class PlaceForm(CenterChoiceMixin, forms.ModelForm):
 
     def clean_postcode(self) -> str:
         postcode = self.cleaned_data["postcode"].strip()
-        if postcode and (len(postcode) != 5 or not postcode.isdigit()):
-            raise forms.ValidationError(_("A German postcode has five digits."))
+        validate_postcode(postcode)
         return postcode
 
     @property

@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from core.models import AuditEvent, Center, Department, Language, Membership, Place, Role, User
+from core.params import parse_id
 from core.scoping import center_ids_for, is_admin
 
 
@@ -105,8 +106,8 @@ def audit_event_list(
     )
     if actor == "system":
         events = events.filter(actor__isnull=True)
-    elif actor.isdigit():
-        events = events.filter(actor_id=int(actor))
+    elif (actor_id := parse_id(actor)) is not None:
+        events = events.filter(actor_id=actor_id)
     if object_type:
         events = events.filter(object_type=object_type)
     if action:
@@ -131,8 +132,8 @@ def audit_event_list(
             | Q(actor__last_name__icontains=search)
             | Q(object_type__in=kinds)
         )
-        if number.isdigit():
-            condition |= Q(object_id=number)
+        if (object_id := parse_id(number)) is not None:
+            condition |= Q(object_id=str(object_id))
         events = events.filter(condition)
     return events
 

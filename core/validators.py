@@ -1,7 +1,9 @@
-"""Validators that keep clients pseudonymous and free text free of contact data.
+"""Validators that keep clients pseudonymous and free text free of contact data, and the
+one postcode rule.
 
 Clients and newcomer households appear only by a pseudonymous reference such as
-``K-2291``. Every app that stores such a reference or a free-text note uses these.
+``K-2291``. Every app that stores such a reference or a free-text note uses these; every
+form and service that takes a postcode asks :func:`is_postcode`.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from core.params import is_digits
 
 #: Longest accepted pseudonymous reference.
 PSEUDONYM_MAX_LENGTH = 40
@@ -85,3 +89,20 @@ def validate_no_contact_data(value: str) -> None:
 def validate_household_reference(value: str) -> None:
     """A newcomer household's pseudonymous reference such as ``H-2291``."""
     validate_pseudonym(value, example="H-2291")
+
+
+POSTCODE_MESSAGE = _("A German postcode has five digits.")
+
+
+def is_postcode(value: str) -> bool:
+    """Whether ``value`` is a German postcode: exactly five ASCII digits (not "１２３４５")."""
+    return len(value) == 5 and is_digits(value)
+
+
+def validate_postcode(value: str) -> None:
+    """Accept an empty value or a German postcode (:func:`is_postcode`).
+
+    :raises ValidationError: with code ``postcode``.
+    """
+    if value and not is_postcode(value):
+        raise ValidationError(POSTCODE_MESSAGE, code="postcode")

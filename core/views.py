@@ -20,6 +20,7 @@ from core.auth import RESET_LIMITED, LoginForm, PasswordResetForm, ResetLimited
 from core.forms import AuditFilterForm, DepartmentForm, PlaceForm, add_service_errors
 from core.models import Center, Department, Place, Role
 from core.navigation import collect_home_cards
+from core.params import parse_id
 from core.scoping import has_role, user_memberships
 from core.web import AuthenticatedHttpRequest, paginate, query_without_page, role_required
 
@@ -198,8 +199,8 @@ def _form_with_town_coordinates(
     """The form again, with the chosen town's coordinates (and an empty city or postcode)
     filled in as hand-typed values the coordinator can still adjust; and that town."""
     data = request.POST.copy()
-    town_id = data.get("town", "")
-    town = towns.filter(pk=int(town_id)).first() if town_id.isdigit() else None
+    town_id = parse_id(data.get("town", ""))
+    town = towns.filter(pk=town_id).first() if town_id is not None else None
     if town is not None:
         data["lat"], data["lon"] = str(town.lat), str(town.lon)
         data["coordinates"] = PlaceForm.SOURCE_MANUAL

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import AuditEvent, Center, Role
+from core.params import parse_id
 from core.services import audit_log
 from core.web import AuthenticatedHttpRequest, paginate, query_without_page, role_required
 from matching import selectors, services
@@ -137,7 +138,7 @@ def run_now(request: AuthenticatedHttpRequest) -> HttpResponse:
 def run_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     centers = selectors.coordinated_centers(user=request.user)
     raw = request.GET.get("center", "")
-    center = int(raw) if raw.isdigit() and len(raw) < 12 else None
+    center = parse_id(raw)
     if center not in {c.pk for c in centers}:
         center = None
     page = paginate(request, selectors.run_list(user=request.user, center=center))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors, form_values, run_service
 from core.models import Place, Role
+from core.params import parse_id
 from core.scoping import has_role
 from core.selectors import center_list
 from core.web import AuthenticatedHttpRequest, paginate, query_without_page, role_required
@@ -53,10 +54,10 @@ def _network_or_404(request: AuthenticatedHttpRequest, pk: int) -> Network:
 
 
 def _network_filter(request: AuthenticatedHttpRequest) -> Network | None:
-    raw = request.GET.get("network", "").strip()
-    if not raw.isdigit():
+    network_id = parse_id(request.GET.get("network"))
+    if network_id is None:
         return None
-    return selectors.network_list(user=request.user).filter(pk=int(raw)).first()
+    return selectors.network_list(user=request.user).filter(pk=network_id).first()
 
 
 def _require_manager(request: AuthenticatedHttpRequest, network: Network) -> None:

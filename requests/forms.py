@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import Gender, Level, Mode, Topic
 from core.forms import choice_field
 from core.models import Center, Department, Language, Place
-from core.validators import PSEUDONYM_MAX_LENGTH, validate_no_contact_data, validate_pseudonym
+from core.validators import (
+    PSEUDONYM_MAX_LENGTH,
+    is_postcode,
+    validate_no_contact_data,
+    validate_pseudonym,
+)
 from requests import services
 from requests.models import NOTES_MAX_LENGTH, InterpreterRequest, Priority
 
@@ -315,7 +320,7 @@ class RequestForm(forms.Form):
 
     def clean_postcode(self) -> str:
         postcode = self.cleaned_data["postcode"].strip()
-        if postcode and (len(postcode) != 5 or not postcode.isdigit()):
+        if postcode and not is_postcode(postcode):
             raise ValidationError(_("A German postcode has five digits."))
         return postcode
 

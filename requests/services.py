@@ -45,7 +45,7 @@ from core.models import AuditEvent, Center, Department, Language, Place, Role, U
 from core.scoping import department_ids_for, has_role
 from core.services import audit_log, audit_log_many
 from core.transitions import Workflow
-from core.validators import validate_no_contact_data, validate_pseudonym
+from core.validators import is_postcode, validate_no_contact_data, validate_pseudonym
 from requests import allowances, selectors
 from requests.models import (
     NOTES_MAX_LENGTH,
@@ -427,7 +427,7 @@ def _clean_place(
         if mode == Mode.IN_PERSON:
             errors.add("place", _("An appointment in person needs a place."))
         return empty
-    if postcode and not (len(postcode) == 5 and postcode.isdigit()):
+    if postcode and not is_postcode(postcode):
         errors.add("postcode", _("A postcode has five digits."))
     if mode == Mode.IN_PERSON and not street:
         errors.add("street", _("Please give the street and house number."))

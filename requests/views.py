@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import Center, Department, Language, Role
+from core.params import parse_id
 from core.scoping import center_ids_for, department_ids_for, has_role, is_admin
 from core.services import audit_view
 from core.web import AuthenticatedHttpRequest, paginate, query_without_page, role_required
@@ -139,7 +140,7 @@ def _upcoming_first(items: QuerySet[InterpreterRequest]) -> QuerySet[Interpreter
 def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The request form: one page, every error at once at its field, nothing lost."""
     center_param = request.GET.get("center", "")
-    center_id = int(center_param) if center_param.isdigit() and len(center_param) < 10 else None
+    center_id = parse_id(center_param)
     departments = _departments(request, center_id)
     if not departments:
         return render(request, "requests/no_department.html", status=403)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core.choices import Mode, Topic
 from core.forms import form_values, run_service
 from core.models import Language, Place, Role
+from core.params import parse_choice, parse_id
 from core.scoping import center_ids_for, is_admin
 from core.web import AuthenticatedHttpRequest, paginate, query_without_page, role_required
 from sprachpool import selectors, services
@@ -57,18 +58,14 @@ FILTER_CHOICES = {"active": {"yes": True, "no": False}, "cleared": {"yes": True,
 def _filters(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """The list filters from the query string; unknown values are ignored."""
     params = request.GET
-    language = params.get("language", "").strip()[:12]
-    mode = params.get("mode", "")
-    qualification = params.get("qualification", "")
-    town = params.get("town", "")
     return {
         "search": params.get("q", "").strip()[:100],
-        "language": language,
-        "mode": mode if mode in Mode.values else "",
-        "qualification": (
-            qualification if qualification in InterpreterProfile.Qualification.values else ""
+        "language": params.get("language", "").strip()[:12],
+        "mode": parse_choice(params.get("mode"), Mode.values),
+        "qualification": parse_choice(
+            params.get("qualification"), InterpreterProfile.Qualification.values
         ),
-        "town": int(town) if town.isdigit() and len(town) < 10 else None,
+        "town": parse_id(params.get("town")),
         "active": FILTER_CHOICES["active"].get(params.get("active", "")),
         "cleared": FILTER_CHOICES["cleared"].get(params.get("cleared", "")),
     }

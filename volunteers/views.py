@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import form_values, run_service
 from core.models import Center, Language, Place, Role
+from core.params import parse_choice, parse_id
 from core.phone import format_phone_national
 from core.selectors import center_list
 from core.web import AuthenticatedHttpRequest, paginate, query_without_page, role_required
@@ -245,17 +246,11 @@ STATUS_FILTERS = Volunteer.Status.choices
 def volunteer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Searchable, filterable list of the center's volunteers."""
     search = request.GET.get("q", "").strip()[:100]
-    status = request.GET.get("status", "")
-    status = status if status in Volunteer.Status.values else ""
+    status = parse_choice(request.GET.get("status"), Volunteer.Status.values)
     language = request.GET.get("language", "")[:12]
-    interest = request.GET.get("interest", "")
-    interest = interest if interest in Interest.values else ""
-    missing = request.GET.get("missing", "")
-    missing = missing if missing in selectors.PAPERWORK_CODES else ""
-    try:
-        place_id = int(request.GET.get("place", "") or 0) or None
-    except ValueError:
-        place_id = None
+    interest = parse_choice(request.GET.get("interest"), Interest.values)
+    missing = parse_choice(request.GET.get("missing"), selectors.PAPERWORK_CODES)
+    place_id = parse_id(request.GET.get("place"))
     volunteers = selectors.volunteer_list(
         user=request.user,
         search=search,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.models import AuditEvent, Center, Place, User
 from core.phone import normalize_phone
 from core.services import audit_log
+from core.validators import is_postcode
 from volunteers.models import (
     Interest,
     Volunteer,
@@ -117,7 +118,7 @@ def _clean_home(
 ) -> tuple[Place | None, str]:
     """The town (a place of kind town of the center) and/or a German postcode."""
     postcode = (postcode or "").strip()
-    if postcode and (len(postcode) != 5 or not postcode.isdigit()):
+    if postcode and not is_postcode(postcode):
         raise ValidationError({"postcode": [_("A German postcode has five digits.")]})
     town: Place | None = None
     if place is not None:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from core.models import AuditEvent, Center, Membership, Place, Role, User
+from core.params import parse_id
 from core.phone import format_phone_national
 from core.services import audit_log
 from volunteers.models import (
@@ -354,9 +355,10 @@ def read_confirmation_token(token: str) -> tuple[int, str]:
     """
     invalid = ValidationError(_("This confirmation link is not valid."), code="invalid")
     pk_text = (token or "").split(":", 1)[0]
-    if not (pk_text.isascii() and pk_text.isdigit()) or len(pk_text) > 18:
+    pk = parse_id(pk_text)
+    if pk is None:
         raise invalid
-    email = Volunteer.objects.filter(pk=int(pk_text)).values_list("email", flat=True).first()
+    email = Volunteer.objects.filter(pk=pk).values_list("email", flat=True).first()
     if email is None:
         raise invalid
     try:
@@ -367,7 +369,7 @@ def read_confirmation_token(token: str) -> tuple[int, str]:
         raise invalid from exc
     if value != pk_text:
         raise invalid
-    return int(pk_text), email
+    return pk, email
 
 
 def login_is_staff(user: User) -> bool:
