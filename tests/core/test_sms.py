@@ -1,4 +1,5 @@
-"""The SMS backends and the once-only message delivery on top of them."""
+"""The SMS backends and the once-only message delivery on top of them (retries, quiet hours
+and in-app messages: ``test_messaging.py``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.test import override_settings
 
 from core.messaging import deliver, is_mobile
 from core.models import Notification
@@ -49,28 +49,6 @@ def test_a_message_with_the_same_key_goes_out_once() -> None:
     assert deliver(key="k1", **kwargs) is False
     assert len(MemorySmsBackend.outbox) == 1
     assert Notification.objects.get(key="k1").sent_at is not None
-
-
-class _Broken(MemorySmsBackend):
-    def send_messages(self, messages: list[SmsMessage]) -> int:
-        raise ConnectionError("provider down")
-
-
-@pytest.mark.django_db
-def test_a_failed_send_is_recorded_and_tried_again() -> None:
-    kwargs: dict[str, Any] = {
-        "channel": "sms",
-        "to": "+4915112345678",
-        "subject": "s",
-        "body": "b",
-        "event": "test",
-    }
-    with override_settings(SMS_BACKEND="tests.core.test_sms._Broken"):
-        assert deliver(key="k2", **kwargs) is False
-    failed = Notification.objects.get(key="k2")
-    assert (failed.attempts, failed.sent_at, failed.error) == (1, None, "provider down")
-    assert deliver(key="k2", **kwargs) is True
-    assert Notification.objects.get(key="k2").attempts == 2
 
 
 @pytest.mark.django_db
