@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, path
 
-from requests import views
+from requests import calendar_views, views
 
 urlpatterns: list[URLPattern] = [
     path("requests/", views.request_list, name="request-list"),
@@ -16,6 +16,15 @@ urlpatterns: list[URLPattern] = [
     path("offers/<int:pk>/decline/", views.offer_decline, name="offer-decline"),
     path("assignments/", views.assignment_list, name="assignment-list"),
     path("assignments/<int:pk>/cancel/", views.assignment_cancel, name="assignment-cancel"),
+    # The interpreter's calendar (requests.calendar); the feed works without login.
+    path(
+        "assignments/<int:pk>/assignment.ics",
+        calendar_views.assignment_ics,
+        name="assignment-ics",
+    ),
+    path("assignments/calendar/renew/", calendar_views.calendar_renew, name="calendar-renew"),
+    path("assignments/calendar/revoke/", calendar_views.calendar_revoke, name="calendar-revoke"),
+    path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="calendar-feed"),
     # The link of an offer message: works without login, answers only on POST.
     path("o/<str:token>/", views.offer_link, name="offer-link"),
 ]

@@ -8,6 +8,7 @@ anywhere stores nothing.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, time
 from typing import Any
@@ -371,7 +372,8 @@ def interpreter_profile_erase(*, actor: User | None, volunteer: Volunteer) -> No
 
     Receiver of :data:`volunteers.signals.volunteer_anonymised` (connected in
     :class:`sprachpool.apps.SprachpoolConfig`), inside the anonymising transaction. The
-    profile leaves the pool; gender, excluded clients and declined settings are removed.
+    profile leaves the pool; gender, excluded clients and declined settings are removed,
+    and the calendar feed is switched off.
     Kind, qualification, ways of working, radius and allowance tier stay for the pool's
     statistics, like the anonymous record's languages and town.
     """
@@ -382,6 +384,7 @@ def interpreter_profile_erase(*, actor: User | None, volunteer: Volunteer) -> No
     profile.gender = ""
     profile.excluded_clients = []
     profile.declined_topics = []
+    profile.calendar_token = ""
     profile.full_clean()
     profile.save()
     audit_log(
@@ -390,7 +393,98 @@ def interpreter_profile_erase(*, actor: User | None, volunteer: Volunteer) -> No
         obj=profile,
         center=volunteer.center_id,
         detail={
-            "fields": ["is_active", "gender", "excluded_clients", "declined_topics"],
+            "fields": [
+                "is_active",
+                "gender",
+                "excluded_clients",
+                "declined_topics",
+                "calendar_token",
+            ],
             "erased": True,
         },
     )
+
+
+# --------------------------------------------------------------------------- calendar feed secret
+
+#: Bytes of randomness in a calendar feed's secret (``secrets.token_urlsafe``: 43 characters).
+CALENDAR_TOKEN_BYTES = 32
+
+
+def _check_own_profile(*, actor: User, profile: InterpreterProfile) -> None:
+    """Only the interpreter themself holds their calendar feed's secret.
+
+    :raises PermissionDenied: for anyone else (a coordinator included).
+    """
+    if not getattr(actor, "is_authenticated", False) or profile.volunteer.user_id != actor.pk:
+        raise PermissionDenied(_("Only the interpreter themself can change their calendar feed."))
+
+
+def _audit_calendar(*, actor: User, profile: InterpreterProfile, event: str) -> None:
+    # Never the secret itself: the audit trail must not become a way to the feed.
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=profile,
+        center=profile.volunteer.center_id,
+        detail={"fields": ["calendar_token"], "calendar": event},
+    )
+
+
+def _locked_profile(profile: InterpreterProfile) -> InterpreterProfile:
+    return (
+        InterpreterProfile.objects.select_for_update()
+        .select_related("volunteer")
+        .get(pk=profile.pk)
+    )
+
+
+@transaction.atomic
+def calendar_token_renew(*, actor: User, profile: InterpreterProfile) -> str:
+    """Give the interpreter's calendar feed a new secret; the old address stops serving.
+
+    :return: the new secret (``secrets.token_urlsafe``, unique among the profiles).
+    :raises PermissionDenied: unless ``actor`` is the profile's own login.
+    :raises ValidationError: for an anonymised volunteer.
+    """
+    _check_own_profile(actor=actor, profile=profile)
+    locked = _locked_profile(profile)
+    volunteer_services.refuse_if_anonymised(locked.volunteer)
+    event = "renewed" if locked.calendar_token else "created"
+    locked.calendar_token = secrets.token_urlsafe(CALENDAR_TOKEN_BYTES)
+    locked.full_clean()
+    locked.save(update_fields=["calendar_token", "updated_at"])
+    _audit_calendar(actor=actor, profile=locked, event=event)
+    profile.calendar_token = locked.calendar_token
+    return locked.calendar_token
+
+
+@transaction.atomic
+def calendar_token_ensure(*, actor: User, profile: InterpreterProfile) -> str:
+    """The interpreter's calendar feed secret, created on first use (:func:`calendar_token_renew`).
+
+    Two first requests at once get the same secret (the profile's row is locked).
+    """
+    _check_own_profile(actor=actor, profile=profile)
+    locked = _locked_profile(profile)
+    if locked.calendar_token:
+        profile.calendar_token = locked.calendar_token
+        return locked.calendar_token
+    return calendar_token_renew(actor=actor, profile=locked)
+
+
+@transaction.atomic
+def calendar_token_revoke(*, actor: User, profile: InterpreterProfile) -> None:
+    """Switch the interpreter's calendar feed off: its address stops serving (no feed
+    until renewed). Revoking a feed that is already off changes nothing.
+
+    :raises PermissionDenied: unless ``actor`` is the profile's own login.
+    """
+    _check_own_profile(actor=actor, profile=profile)
+    locked = _locked_profile(profile)
+    profile.calendar_token = ""
+    if not locked.calendar_token:
+        return
+    locked.calendar_token = ""
+    locked.save(update_fields=["calendar_token", "updated_at"])
+    _audit_calendar(actor=actor, profile=locked, event="revoked")
