@@ -14,8 +14,11 @@ login, future cancellations with :func:`~requests.services.request_cancel`. What
 rightly refuse is written directly: appointments in the past (completed with a completed
 assignment, unfilled, cancelled) and accepts of interpreters without a login.
 
-The demo login ``volunteer`` (Vera Haddad) has a pending offer, an upcoming assignment
-and two completed ones.
+The demo login ``volunteer`` (Vera Haddad) has a pending offer, an upcoming assignment,
+two completed ones with their allowance and one that ended yesterday and waits for her
+Einsatznachweis (and the caseworker's). Each center has a disputed Einsatznachweis for
+the coordinator's queue; past appointments are settled through
+:mod:`requests.confirmations`, which books the allowance.
 
 Idempotent: a demo request is keyed by center, client reference and start. One that
 exists in its planned state is left alone; one whose state changed since (an offer
@@ -36,8 +39,18 @@ from django.utils import timezone
 
 from core.choices import LEVEL_ORDER, Mode, Topic
 from core.models import Center, Department, Place, User
-from requests import services
-from requests.models import Assignment, InterpreterRequest, Offer, Priority, RequestExclusion
+from requests import confirmations, services
+from requests.allowances import travel_km_prefill
+from requests.models import (
+    AbsenceReason,
+    AllowanceEntry,
+    Assignment,
+    Confirmation,
+    InterpreterRequest,
+    Offer,
+    Priority,
+    RequestExclusion,
+)
 from sprachpool.models import InterpreterProfile
 from sprachpool.selectors import InterpreterCandidate, interpreter_candidates
 
@@ -79,6 +92,11 @@ class DemoRequest:
     reason: str = ""
     #: Unfilled requests: an offer that expired before (the interpreter is excluded).
     expired_offer: bool = False
+    #: Past appointments with an interpreter: the Einsatznachweis. ``agreed`` (both sides,
+    #: completed with its allowance), ``client_absent`` (both: the client did not come),
+    #: ``disputed`` (the interpreter reports 30 minutes more), ``interpreter_only`` (waiting
+    #: for the department), ``due`` (nobody has confirmed yet).
+    proof: str = "agreed"
 
 
 # fmt: off
@@ -129,7 +147,16 @@ WETTERAU = [
     W("K-1052", S.COMPLETED, -2, "14:00", 45, "tr", "Sozialamt", Topic.SOCIAL_BENEFITS,
       mode=Mode.PHONE, interpreter=AUTO, notes="Bescheid erläutert."),
     W("K-1133", S.COMPLETED, -11, "10:00", 60, "kmr", "Ausländerbehörde", Topic.RESIDENCE,
-      place="Kreisverwaltung Büdingen", interpreter=AUTO),
+      place="Kreisverwaltung Büdingen", interpreter=AUTO, proof="client_absent"),
+    # ended, the Einsatznachweis not settled yet
+    W("K-1452", S.ASSIGNED, -1, "09:00", 60, "ar", "Gesundheitsamt", Topic.HEALTH,
+      place="Gesundheitsamt Friedberg", interpreter=VERA, proof="due",
+      notes="Befundbesprechung."),
+    W("K-1459", S.ASSIGNED, -2, "13:00", 60, "tr", "Sozialamt", Topic.SOCIAL_BENEFITS,
+      place="Kreishaus Friedberg", interpreter=AUTO, proof="disputed",
+      notes="Beratung zum Antrag auf Bürgergeld."),
+    W("K-1463", S.ASSIGNED, -1, "11:00", 45, "uk", "Jobcenter Wetterau", Topic.LABOUR,
+      mode=Mode.PHONE, interpreter=AUTO, proof="interpreter_only"),
     W("K-1266", S.COMPLETED, -12, "11:00", 60, "tr", "Jobcenter Wetterau", Topic.LABOUR,
       place="Jobcenter Wetterau, Friedberg", interpreter=AUTO, notes="Erstberatung."),
     # cancelled
@@ -168,6 +195,9 @@ HOCHTAUNUS = [
       place="Landratsamt Bad Homburg", interpreter=AUTO),
     W("K-2250", S.COMPLETED, -3, "14:00", 45, "prs", "Ausländerbehörde", Topic.RESIDENCE,
       mode=Mode.PHONE, interpreter=AUTO, notes="Termin zur Passbeschaffung erklärt."),
+    W("K-2371", S.ASSIGNED, -2, "10:00", 60, "ar", "Jugendamt", Topic.CHILD_WELFARE,
+      place="Landratsamt Bad Homburg", interpreter=AUTO, proof="disputed",
+      notes="Hilfeplangespräch."),
     W("K-2333", S.CANCELLED, 7, "09:00", 60, "ar", "Jugendamt", Topic.CHILD_WELFARE,
       place="Landratsamt Bad Homburg", reason="Gespräch verschoben, neuer Termin folgt."),
     W("K-2199", S.CANCELLED, -6, "10:00", 60, "tr", "Gesundheitsamt", Topic.HEALTH,
@@ -392,11 +422,13 @@ class _Seeder:
         values = self.fields(spec, start)
         place = values.pop("place", None)
         language = values.pop("language")
+        booked = interpreter is not None and spec.state in (S.COMPLETED, S.ASSIGNED)
         request = InterpreterRequest(
             center=self.center,
             created_by=actor,
             language_id=language,
-            status=spec.state,
+            # Booked ones are completed by their Einsatznachweis below.
+            status=S.ASSIGNED if booked else spec.state,
             **values,
         )
         if place is not None:
@@ -436,9 +468,58 @@ class _Seeder:
                     interpreter=interpreter,
                     reason=RequestExclusion.Reason.EXPIRED,
                 )
-            elif spec.state == S.COMPLETED:
-                self._assignment(request, offer, Assignment.Status.COMPLETED)
+            elif booked:
+                assignment = self._assignment(request, offer, Assignment.Status.UPCOMING)
+                self._einsatznachweis(spec, assignment, actor)
+                request.refresh_from_db()
         return request
+
+    def _einsatznachweis(self, spec: DemoRequest, assignment: Assignment, actor: User) -> None:
+        """Both sides' confirmations as planned, through the service where a login exists
+        (an interpreter without a login: the row the service would store)."""
+        if spec.proof == "due":
+            return
+        took_place = spec.proof != "client_absent"
+        reason = "" if took_place else AbsenceReason.CLIENT_ABSENT
+        times = (assignment.start, assignment.end) if took_place else (None, None)
+        extra = dt.timedelta(minutes=30 if spec.proof == "disputed" else 0)
+        interpreter_times = (times[0], times[1] + extra) if took_place else times
+        user = assignment.interpreter.volunteer.user
+        if user is not None:
+            confirmations.confirmation_record(
+                actor=user,
+                assignment=assignment,
+                side=Confirmation.Side.INTERPRETER,
+                took_place=took_place,
+                actual_start=interpreter_times[0],
+                actual_end=interpreter_times[1],
+                reason=reason,
+                now=self.now,
+            )
+        else:
+            entry = Confirmation(
+                assignment=assignment,
+                side=Confirmation.Side.INTERPRETER,
+                took_place=took_place,
+                actual_start=interpreter_times[0],
+                actual_end=interpreter_times[1],
+                travel_km=travel_km_prefill(assignment=assignment),
+                reason=reason,
+            )
+            entry.full_clean()
+            entry.save()
+        if spec.proof == "interpreter_only":
+            return
+        confirmations.confirmation_record(
+            actor=actor,
+            assignment=assignment,
+            side=Confirmation.Side.REQUESTER,
+            took_place=took_place,
+            actual_start=times[0],
+            actual_end=times[1],
+            reason=reason,
+            now=self.now,
+        )
 
 
 def _in_planned_state(request: InterpreterRequest, spec: DemoRequest, now: dt.datetime) -> bool:
@@ -448,7 +529,10 @@ def _in_planned_state(request: InterpreterRequest, spec: DemoRequest, now: dt.da
     if spec.state == S.OFFERED:
         return request.offers.filter(status=Offer.Status.PENDING, expires_at__gt=now).exists()
     if spec.state == S.ASSIGNED:
-        return request.assignments.filter(status=Assignment.Status.UPCOMING).exists()
+        status = (
+            Assignment.Status.DISPUTED if spec.proof == "disputed" else Assignment.Status.UPCOMING
+        )
+        return request.assignments.filter(status=status).exists()
     return True
 
 
@@ -476,6 +560,14 @@ def _seed_center(
             todo.append(spec)
     # Demo requests of earlier days, or whose state changed since: rebuilt below.
     stale = [r.pk for r in existing if r.pk not in keep]
+    # Allowance entries and corrections protect what they refer to: the newest go first.
+    for model, lookup, link in (
+        (AllowanceEntry, "assignment__request_id__in", "corrects"),
+        (Confirmation, "assignment__request_id__in", "supersedes"),
+    ):
+        rows = model.objects.filter(**{lookup: stale})
+        rows.filter(**{f"{link}__isnull": False}).delete()
+        rows.delete()
     Assignment.objects.filter(request_id__in=stale).delete()
     InterpreterRequest.objects.filter(pk__in=stale).delete()
     if not todo:

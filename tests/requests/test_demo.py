@@ -17,7 +17,7 @@ from core import demo as core_demo
 from core.models import User
 from core.validators import validate_no_contact_data, validate_pseudonym
 from requests import demo
-from requests.models import Assignment, InterpreterRequest, Offer, RequestExclusion
+from requests.models import AllowanceEntry, Assignment, InterpreterRequest, Offer, RequestExclusion
 from sprachpool import demo as sprachpool_demo
 from volunteers import demo as volunteers_demo
 from volunteers.models import Volunteer
@@ -69,8 +69,13 @@ def test_requests_lie_in_the_coming_and_the_past_weeks_in_office_hours(seeded: N
         assert local.weekday() < 5 and 8 <= local.hour < 17, request
         assert abs(request.start - now) < dt.timedelta(days=28), request
         future = request.start > now
-        if request.status in ("open", "offered", "assigned"):
+        if request.status in ("open", "offered"):
             assert future, request
+        if request.status == "assigned" and not future:
+            # Ended: waiting for its Einsatznachweis (or the coordinator's decision).
+            assert request.assignments.get().confirmations.count() < 2 or (
+                request.assignments.get().status == "disputed"
+            ), request
         if request.status in ("completed", "unfilled"):
             assert not future, request
 
@@ -101,8 +106,9 @@ def test_each_demo_caseworker_has_requests_in_several_states(
 
 def test_assigned_and_completed_requests_have_their_assignment(seeded: None) -> None:
     for request in InterpreterRequest.objects.filter(status__in=["assigned", "completed"]):
-        expected = "upcoming" if request.status == "assigned" else "completed"
-        assert list(request.assignments.values_list("status", flat=True)) == [expected]
+        expected = {"assigned": {"upcoming", "disputed"}, "completed": {"completed"}}
+        statuses = list(request.assignments.values_list("status", flat=True))
+        assert len(statuses) == 1 and statuses[0] in expected[request.status], request
         assert request.assignments.get().interpreter.volunteer.center_id == request.center_id
     for request in InterpreterRequest.objects.filter(status="offered"):
         assert request.offers.filter(status="pending").count() == 1
@@ -157,7 +163,41 @@ def test_demo_requests_of_an_earlier_day_are_replaced(seeded: None) -> None:
     assert not InterpreterRequest.objects.filter(start__year=2026, start__month=1).exists()
 
 
+@pytest.mark.parametrize("slug", CENTERS)
+def test_each_completed_assignment_has_both_confirmations_and_its_allowance(
+    seeded: None, slug: str
+) -> None:
+    completed = Assignment.objects.filter(request__center__slug=slug, status="completed")
+    assert completed.exists()
+    for assignment in completed:
+        sides = set(assignment.confirmations.values_list("side", flat=True))
+        assert sides == {"requester", "interpreter"}, assignment
+        assert assignment.allowance_entries.filter(kind="assignment").count() == 1, assignment
+
+
+@pytest.mark.parametrize("slug", CENTERS)
+def test_each_center_has_a_disputed_einsatznachweis_for_the_coordinator(
+    seeded: None, slug: str
+) -> None:
+    disputed = Assignment.objects.filter(request__center__slug=slug, status="disputed")
+    assert disputed.count() == 1
+    assert not disputed.get().allowance_entries.exists()
+
+
+def test_the_demo_volunteer_has_an_ended_assignment_waiting_for_confirmation(
+    seeded: None,
+) -> None:
+    waiting = Assignment.objects.filter(
+        interpreter__volunteer__user__username="volunteer",
+        status="upcoming",
+        end__lt=timezone.now(),
+    )
+    assert waiting.count() == 1
+    assert not waiting.get().confirmations.exists()
+
+
 def test_without_the_demo_logins_nothing_is_created(seeded: None) -> None:
+    AllowanceEntry.objects.all().delete()
     InterpreterRequest.objects.all().delete()
     User.objects.filter(username__in=["caseworker", "caseworker2"]).delete()
     assert demo.seed(with_accounts=False) == {}
