@@ -6,6 +6,11 @@
   the interpreter does not get the client reference.
 - ``POST {id}/cancel/`` ``{"reason"}``: the interpreter or a coordinator (a caseworker cancels
   the request instead). Re-opens the request, tells the caseworker and starts a run.
+- ``allowance`` ``{"amount", "rule"}``: the net amount booked for the assignment (its entry
+  and corrections) once the Einsatznachweis is settled or a short-notice cancellation
+  booked; shown to the interpreter and coordinators (``null`` for caseworkers and before
+  anything is booked). ``took_place``, ``actual_start``, ``actual_end``, ``travel_km``: the
+  settled Einsatznachweis; ``confirmed``: which sides are in (``api/confirmations.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from core.models import Role
 from core.scoping import department_ids_for, has_role
 from core.services import audit_view
 from requests import selectors, services
+from requests.allowances import travel_km_prefill
 from requests.models import Assignment
 
 ASSIGNMENT_STATUSES = ", ".join(Assignment.Status.values)
@@ -37,6 +43,19 @@ ASSIGNMENT_STATUSES = ", ".join(Assignment.Status.values)
 class AssignmentAllowanceSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=9, decimal_places=2)
     rule = serializers.CharField()
+
+
+class AssignmentConfirmedSerializer(serializers.Serializer):
+    requester = serializers.BooleanField()
+    interpreter = serializers.BooleanField()
+    decided = serializers.BooleanField()
+
+
+def _sees_allowance(user: Any, assignment: Assignment) -> bool:
+    """The interpreter's own allowance: they and the center's coordinators see it."""
+    return assignment.interpreter.volunteer.user_id == user.pk or has_role(
+        user, Role.COORDINATOR, center_id=assignment.request.center_id
+    )
 
 
 def _sees_client_ref(user: Any, assignment: Assignment) -> bool:
@@ -54,7 +73,23 @@ class AssignmentOutputSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     status = serializers.CharField(help_text=ASSIGNMENT_STATUSES)
-    allowance = serializers.SerializerMethodField()
+    allowance = serializers.SerializerMethodField(
+        help_text="The allowance booked (net of corrections): the interpreter and "
+        "coordinators see it; null before it is booked."
+    )
+    took_place = serializers.BooleanField(
+        allow_null=True, help_text="The settled Einsatznachweis; null until settled."
+    )
+    actual_start = serializers.DateTimeField(allow_null=True)
+    actual_end = serializers.DateTimeField(allow_null=True)
+    travel_km = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
+    travel_km_prefill = serializers.SerializerMethodField(
+        help_text="Home → place km there and back (in person), for the interpreter's side."
+    )
+    confirmed = serializers.SerializerMethodField(
+        help_text="Which sides of the Einsatznachweis are in, and whether a coordinator decided."
+    )
+    completed_at = serializers.DateTimeField(allow_null=True)
     cancel_reason = serializers.CharField()
     created_at = serializers.DateTimeField()
 
@@ -81,8 +116,27 @@ class AssignmentOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(AssignmentAllowanceSerializer(allow_null=True))
     def get_allowance(self, obj: Assignment) -> dict[str, Any] | None:
-        # Computed once the appointment is confirmed (a later issue).
-        return None
+        if not _sees_allowance(self.context["user"], obj):
+            return None
+        allowance = selectors.assignment_allowance(obj)
+        if allowance is None:
+            return None
+        return dict(AssignmentAllowanceSerializer(allowance).data)
+
+    @extend_schema_field(serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True))
+    def get_travel_km_prefill(self, obj: Assignment) -> Any:
+        if not _sees_allowance(self.context["user"], obj):
+            return None
+        return travel_km_prefill(assignment=obj)
+
+    @extend_schema_field(AssignmentConfirmedSerializer)
+    def get_confirmed(self, obj: Assignment) -> dict[str, bool]:
+        sides = selectors.confirmation_sides(assignment=obj)
+        return {
+            "requester": sides.requester is not None,
+            "interpreter": sides.interpreter is not None,
+            "decided": sides.decision is not None,
+        }
 
 
 def _output(assignment: Assignment, *, user: Any) -> dict[str, Any]:

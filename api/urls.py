@@ -4,8 +4,11 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import (
+    allowances,
     assignments,
     auth,
+    calendar,
+    confirmations,
     departments,
     interpreter_requests,
     interpreters,
@@ -21,6 +24,7 @@ from api import (
 urlpatterns = [
     path("auth/token/", auth.AuthTokenApi.as_view(), name="api-auth-token"),
     path("me/", auth.MeApi.as_view(), name="api-me"),
+    path("me/calendar/", calendar.MeCalendarApi.as_view(), name="api-me-calendar"),
     path("languages/", languages.LanguageListApi.as_view(), name="api-languages"),
     path("departments/", departments.DepartmentListApi.as_view(), name="api-departments"),
     path(
@@ -50,3 +54,6 @@ urlpatterns += (
     + assignments.urlpatterns
     + matching_runs.urlpatterns
 )
+
+# After the match: the Einsatznachweis and the allowance.
+urlpatterns += confirmations.urlpatterns + allowances.urlpatterns

@@ -209,8 +209,15 @@ def _assignments_with_details(assignments: QuerySet[Assignment]) -> QuerySet[Ass
         "request__department",
         "request__place",
         "request__created_by",
-        "interpreter__volunteer",
-    ).prefetch_related("allowance_entries")
+        "interpreter__volunteer__home_place",
+    ).prefetch_related(
+        "allowance_entries",
+        Prefetch(
+            "confirmations",
+            queryset=Confirmation.objects.current(),
+            to_attr="current_confirmations",
+        ),
+    )
 
 
 def assignment_list(
@@ -265,15 +272,17 @@ class ConfirmationSides:
 
 def confirmation_sides(*, assignment: Assignment) -> ConfirmationSides:
     """The current (not superseded) entry of the requester, the interpreter and the
-    coordinator."""
+    coordinator (from the list's prefetch when the assignment came from one)."""
     latest: dict[str, Confirmation] = {}
+    cached = getattr(assignment, "current_confirmations", None)
     entries = (
-        Confirmation.objects.current()
+        cached
+        if cached is not None
+        else Confirmation.objects.current()
         .filter(assignment=assignment)
         .select_related("created_by")
-        .order_by("created_at", "id")
     )
-    for entry in entries:
+    for entry in sorted(entries, key=lambda e: (e.created_at, e.pk)):
         latest[entry.side] = entry
     return ConfirmationSides(
         requester=latest.get(Confirmation.Side.REQUESTER),
