@@ -467,10 +467,10 @@ def calendar_token_ensure(*, actor: User, profile: InterpreterProfile) -> str:
     """
     _check_own_profile(actor=actor, profile=profile)
     locked = _locked_profile(profile)
-    if locked.calendar_token:
-        profile.calendar_token = locked.calendar_token
-        return locked.calendar_token
-    return calendar_token_renew(actor=actor, profile=locked)
+    if not locked.calendar_token:
+        calendar_token_renew(actor=actor, profile=locked)
+    profile.calendar_token = locked.calendar_token
+    return locked.calendar_token
 
 
 @transaction.atomic
