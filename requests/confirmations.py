@@ -86,7 +86,7 @@ def _locked(assignment: Assignment) -> Assignment:
     """Lock the request first, then the assignment (the order of ``requests.services``)."""
     _locked_request(assignment.request_id)
     return (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("request__center", "request__place", "interpreter__volunteer__home_place")
         .get(pk=assignment.pk)
     )
