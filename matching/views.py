@@ -28,6 +28,7 @@ from core.web import AuthenticatedHttpRequest, paginate, query_without_page, rol
 from matching import selectors, services
 from matching.forms import CenterForm, InterpreterForm
 from matching.models import MatchingRun
+from requests import selectors as request_selectors
 from requests import services as request_services
 from requests.models import InterpreterRequest, Offer
 from sprachpool.models import InterpreterProfile
@@ -76,6 +77,17 @@ def _center_interpreter(
     )
 
 
+def _limit_warning(profile: InterpreterProfile, item: InterpreterRequest) -> str | None:
+    """The warning that the request's expected allowance would take ``profile`` over the
+    yearly tax-free limit (Ehrenamtspauschale), else ``None``."""
+    extra = request_selectors.allowance_expected(request=item, interpreter=profile)
+    if not extra:
+        return None
+    return request_selectors.allowance_limit_warning(
+        interpreter=profile, extra=extra, on=timezone.localdate(item.start)
+    )
+
+
 # --- at a glance ------------------------------------------------------------------------
 
 
@@ -95,6 +107,10 @@ def console(request: AuthenticatedHttpRequest) -> HttpResponse:
             "confirming": any(c.confirm_mode == Center.ConfirmMode.COORDINATOR for c in centers),
             "section_rows": selectors.SECTION_ROWS,
             "unconfirmed": selectors.interpreters_unconfirmed(user=request.user, centers=centers),
+            "limit_warnings": {
+                offer.pk: _limit_warning(offer.interpreter, offer.request)
+                for offer in overview.awaiting.rows
+            },
         },
     )
 
@@ -222,6 +238,10 @@ def request_console(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "is_open": item.status == Status.OPEN and item.start > timezone.now(),
             "started": item.start <= timezone.now(),
             "can_exclude": item.status in (Status.OPEN, Status.OFFERED),
+            "awaiting_warning": _limit_warning(awaiting.interpreter, item) if awaiting else None,
+            "limit_warnings": {
+                c.profile.pk: _limit_warning(c.profile, item) for c in candidates if c.can_offer
+            },
         },
     )
 

@@ -19,6 +19,9 @@ class RequestsConfig(AppConfig):
         NavItem("request-create", _("New request"), ("caseworker",), order=6),
         NavItem("offer-list", _("My offers"), ("volunteer",), order=33),
         NavItem("assignment-list", _("My assignments"), ("volunteer",), order=34),
+        NavItem("allowance-list", _("My allowance"), ("volunteer",), order=35),
+        NavItem("confirmation-queue", _("Einsatznachweise"), ("coordinator",), order=8),
+        NavItem("cap-exception-list", _("Client cap exceptions"), ("coordinator",), order=32),
     ]
 
     def home_cards(self, user: Any) -> list[HomeCard]:
@@ -66,6 +69,7 @@ class RequestsConfig(AppConfig):
                     order=3,
                 ),
             ]
+        cards += self._confirmation_cards(user, now)
         if has_role(user, Role.VOLUNTEER) and not user.is_superuser:
             own = {"interpreter__volunteer__user": user}
             offers = Offer.objects.filter(
@@ -86,4 +90,61 @@ class RequestsConfig(AppConfig):
                     _("My upcoming assignments"), upcoming, reverse("assignment-list"), order=5
                 ),
             ]
+        return cards
+
+    def _confirmation_cards(self, user: Any, now: dt.datetime) -> list[HomeCard]:
+        """Einsatznachweise waiting: the caseworker's own, the coordinator's queue, the
+        interpreter's own."""
+        from django.urls import reverse
+
+        from core.models import Role
+        from core.scoping import has_role
+        from requests import selectors
+        from requests.models import Assignment, Confirmation
+
+        cards: list[HomeCard] = []
+        if has_role(user, Role.CASEWORKER):
+            due = selectors.confirmations_due(user=user, now=now).count()
+            cards.append(
+                HomeCard(
+                    _("Past appointments waiting for your Einsatznachweis"),
+                    due,
+                    reverse("confirmations-due"),
+                    attention=due > 0,
+                    order=3,
+                )
+            )
+        if has_role(user, Role.COORDINATOR):
+            queue = selectors.confirmations_queue(user=user, now=now).count()
+            cards.append(
+                HomeCard(
+                    _("Einsatznachweise to decide"),
+                    queue,
+                    reverse("confirmation-queue"),
+                    attention=queue > 0,
+                    order=3,
+                )
+            )
+        if has_role(user, Role.VOLUNTEER) and not user.is_superuser:
+            entered = Confirmation.objects.current().filter(side=Confirmation.Side.INTERPRETER)
+            waiting = list(
+                Assignment.objects.filter(
+                    interpreter__volunteer__user=user,
+                    status=Assignment.Status.UPCOMING,
+                    end__lte=now,
+                )
+                .exclude(pk__in=entered.values("assignment_id"))
+                .order_by("end", "pk")
+                .values_list("pk", flat=True)
+            )
+            if waiting:
+                cards.append(
+                    HomeCard(
+                        _("Assignments waiting for your Einsatznachweis"),
+                        len(waiting),
+                        reverse("assignment-detail", args=[waiting[0]]),
+                        attention=True,
+                        order=4,
+                    )
+                )
         return cards

@@ -30,6 +30,7 @@ from core.web import AuthenticatedHttpRequest, paginate, query_without_page, rol
 from requests import selectors, services
 from requests.forms import DeclineForm, ReasonForm, RequestFilterForm, RequestForm
 from requests.models import Assignment, InterpreterRequest, Offer
+from requests.views_after_match import request_confirmation
 from sprachpool.selectors import own_profile
 
 REQUEST_ROLES = (Role.CASEWORKER, Role.COORDINATOR)
@@ -220,6 +221,9 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "cap_message": _cap_message(item) if item.client_cap_reached else "",
             "can_edit": item.status == InterpreterRequest.Status.OPEN,
             "can_cancel": item.status in CANCELLABLE,
+            "confirmation": request_confirmation(
+                user=request.user, item=item, assignment=assignment
+            ),
         },
     )
 
