@@ -5,6 +5,9 @@ feed from "My assignments" (a GET asks first, the POST acts).
 The feed answers an unknown, revoked or malformed secret with the same 404 as any unknown
 address, and nothing else tells them apart. It is not throttled: calendar programs poll it
 (hourly, as the feed asks), and the secret's 256 random bits are what guessing is up against.
+Counting misses per client address would lock out the wrong people: calendar services poll
+many users' feeds from shared servers, and a revoked address still polled there would block
+everyone else's feed.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.models import Role
 from core.web import AuthenticatedHttpRequest, role_required
@@ -39,7 +42,7 @@ def _ics_response(body: bytes, *, filename: str | None = None) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The interpreter's calendar feed at its secret address, readable without login."""
     profile = calendar.profile_for_token(token)

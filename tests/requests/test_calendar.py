@@ -276,6 +276,13 @@ def test_feed_is_readable_without_login_as_private_text_calendar(interpreter: An
     assert len(events(response.content)) == 1
 
 
+def test_feed_answers_head_and_refuses_writes(interpreter: Any) -> None:
+    token = feed_token(interpreter)
+
+    assert Client().head(feed_path(token)).status_code == 200
+    assert Client().post(feed_path(token)).status_code == 405
+
+
 def test_uid_is_stable_across_two_fetches(interpreter: Any) -> None:
     assignment = book(interpreter, start=soon(7))
     token = feed_token(interpreter)
