@@ -27,6 +27,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.log import db_error_summary
+
 logger = logging.getLogger(__name__)
 
 
@@ -52,7 +54,7 @@ def translate_exception(exc: Exception) -> Exception:
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(detail=as_serializer_error(exc))
     if isinstance(exc, IntegrityError):
-        logger.warning("Conflicting write refused with 409: %s", exc)
+        logger.warning("Conflicting write refused with 409: %s", db_error_summary(exc))
         return Conflict()
     if isinstance(exc, DataError | OverflowError | RecursionError | UnicodeError):
         logger.warning("Unprocessable input refused with 400: %s", type(exc).__name__)

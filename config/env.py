@@ -39,15 +39,18 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ConfigError(f"{name}: expected a yes/no value such as 1 or 0, got {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
-    """A whole-number variable."""
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    """A whole-number variable, at least ``minimum`` when given."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name}: expected a whole number, got {raw!r}") from exc
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{name}: expected at least {minimum}, got {raw!r}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

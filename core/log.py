@@ -1,4 +1,4 @@
-"""Logging helpers: keep the server log readable."""
+"""Logging helpers: keep the server log readable and free of personal data."""
 
 from __future__ import annotations
 
@@ -19,3 +19,15 @@ class ClientErrorWithoutTraceback(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+def db_error_summary(exc: BaseException) -> str:
+    """A database error's first line, for the log: the kind and the constraint.
+
+    PostgreSQL puts the offending values into the following lines (``DETAIL: Key
+    (email)=(…) already exists``, ``Failing row contains (…)``); they hold personal data
+    and never reach the log.
+    """
+    lines = str(exc).strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__

@@ -9,6 +9,13 @@
   ``?place=99999999999999999999`` on SQLite), ``RecursionError``, ``UnicodeError`` → 400,
   with a page that says so instead of a server error. The API maps them itself
   (:mod:`api.exceptions`); this is for pages.
+
+Two more for every request (docs/security.md):
+
+- :class:`SessionLifetimeMiddleware`: a login lasts ``SESSION_MAX_HOURS`` at most, however
+  active (the idle limit is Django's own: ``SESSION_COOKIE_AGE`` renewed by every request).
+- :class:`NoStoreMiddleware`: ``Cache-Control: no-store`` on the API and on every page a
+  logged-in user sees, so no browser or proxy keeps personal data.
 """
 
 from __future__ import annotations
@@ -16,10 +23,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.db import DataError, IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.log import db_error_summary
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +77,11 @@ class BadInputMiddleware:
         if _is_api(request):
             return None  # DRF's views answer through api.exceptions
         if isinstance(exception, IntegrityError):
-            logger.warning("Conflicting write on %s refused with 409: %s", request.path, exception)
+            logger.warning(
+                "Conflicting write on %s refused with 409: %s",
+                request.path,
+                db_error_summary(exception),
+            )
             return _answer(
                 request,
                 status=409,
@@ -83,3 +100,64 @@ class BadInputMiddleware:
                 request, status=400, message=_("The request contains a value that cannot be used.")
             )
         return None
+
+
+#: The session key holding when the login began (seconds since the epoch, set at login by
+#: :func:`core.signals.remember_login_time`).
+LOGIN_AT_SESSION_KEY = "core:login_at"
+
+
+class SessionLifetimeMiddleware:
+    """Log out a session whose login began more than ``SESSION_MAX_HOURS`` ago.
+
+    The request then goes on as an anonymous one (a page redirects to the login, where a
+    message says why; the API answers 401). A session without the login time (from before
+    this rule) counts as expired.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(LOGIN_AT_SESSION_KEY)
+            limit = settings.SESSION_MAX_HOURS * 3600
+            if not isinstance(started, int | float) or (
+                timezone.now().timestamp() - started >= limit
+            ):
+                logout(request)
+                if not _is_api(request):
+                    messages.info(
+                        request,
+                        _(
+                            "For your protection, a login lasts at most %(hours)d hours. "
+                            "Please log in again."
+                        )
+                        % {"hours": settings.SESSION_MAX_HOURS},
+                    )
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` and ``Pragma: no-cache`` on what may hold personal data.
+
+    Always on the API and on every page for a logged-in user (overriding what a view set).
+    A page for an anonymous visitor gets it too unless its view chose its own
+    ``Cache-Control`` (``django.views.decorators.cache.cache_control``): the pages behind a
+    signed link (an offer, a confirmation) are personal although nobody is logged in.
+    Static files never pass through here.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            _is_api(request)
+            or not response.has_header("Cache-Control")
+            or request.user.is_authenticated
+        ):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
+    "csp",
     "core",
     "volunteers",
     "sprachpool",
@@ -61,12 +63,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A login lasts SESSION_MAX_HOURS at most (after auth and messages: it logs out and says so).
+    "core.middleware.SessionLifetimeMiddleware",
+    # Cache-Control: no-store on the API and on every page with personal data.
+    "core.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so its process_exception sees a page's exception first: bad input → 400/409.
     "core.middleware.BadInputMiddleware",
@@ -259,9 +267,41 @@ TAX_FREE_ALLOWANCE_LIMITS = {2021: "840.00", 2026: "960.00"}
 #: ``DEMO_ACCOUNTS``: let ``seed_demo`` create the demo logins even when DEBUG is off.
 DEMO_ACCOUNTS = env_bool("DEMO_ACCOUNTS", False)
 
+# Sessions, cookies and security headers; production adds HTTPS (Secure cookies, HSTS,
+# the redirect). Each promise and the test that proves it: docs/security.md.
+#: ``SESSION_IDLE_MINUTES``: a login ends after this many minutes without a request (the
+#: lifetime of the session cookie and of the stored session, renewed by every request).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+#: ``SESSION_MAX_HOURS``: a login ends this many hours after it began, however active
+#: (``core.middleware.SessionLifetimeMiddleware``).
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
+# Lax: a link from a mail or another site still arrives logged in; no cross-site POST.
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie (forms carry the token); Strict: never sent cross-site.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Only the site's own scripts, styles and images: no inline script, style or handler
+# (tests/security/test_csp.py scans every template), nothing from a third party.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the small SVG icons inside the API documentation's stylesheet.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,
