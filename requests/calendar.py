@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import (
@@ -161,11 +161,7 @@ def _location(assignment: Assignment) -> str:
 
 
 def _page_url(assignment: Assignment) -> str:
-    try:
-        path = reverse("assignment-detail", args=[assignment.pk])
-    except NoReverseMatch:  # the assignment page comes with the Einsatznachweis pages
-        path = reverse("assignment-list")
-    return settings.SITE_URL + path
+    return settings.SITE_URL + reverse("assignment-detail", args=[assignment.pk])
 
 
 def _description(assignment: Assignment) -> str:

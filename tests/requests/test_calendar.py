@@ -173,6 +173,7 @@ def test_event_says_language_place_mode_and_department(interpreter: Any) -> None
     assert "Department: Jugendamt Friedberg" in event["DESCRIPTION"]
     assert event["STATUS"] == "CONFIRMED"
     assert event["UID"] == f"assignment-{assignment.pk}@wir.example"
+    assert event["URL"] == f"https://wir.example/assignments/{assignment.pk}/"
     assert (event["GEO"].latitude, event["GEO"].longitude) == pytest.approx((50.33, 8.75))
 
 
