@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from core import messaging
 from requests import notifications, services
 from requests.models import Assignment, InterpreterRequest, Offer
 
@@ -67,6 +68,11 @@ _EVENTS: dict[str, tuple[Callable[[int], Any], Callable[[Any], int]]] = {
         _assignment,
         lambda a: notifications.assignment_cancelled(a, by="coordinator"),
     ),
+    "assignment_reminder": (_assignment, notifications.assignment_reminder),
+    "assignment_reminder_sms": (_assignment, notifications.assignment_reminder_sms),
+    "confirmation_due": (_assignment, notifications.confirmation_due),
+    # Enqueued by requests.confirmations when the two sides' entries disagree.
+    "confirmation_disputed": (_assignment, notifications.confirmation_disputed),
 }
 
 
@@ -94,3 +100,19 @@ def offers_expire() -> dict[str, int]:
         "expired": services.offers_expire(),
         "unfilled": services.requests_mark_unfilled(),
     }
+
+
+def reminders() -> dict[str, int]:
+    """Send the due reminders: before assignments (e-mail, and the short SMS) and the
+    Einsatznachweis reminder after them.
+
+    Scheduled every 5 minutes (``reminders``); the Notification keys make a second run
+    send nothing again.
+    """
+    return notifications.reminders_send()
+
+
+def messages_retry() -> dict[str, int]:
+    """Send held (quiet hours) and failed messages whose next try is due; drop those that no
+    longer matter. Scheduled every 5 minutes (``messages-retry``)."""
+    return messaging.messages_retry(still_wanted=notifications.still_wanted)

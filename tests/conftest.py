@@ -89,3 +89,16 @@ def _empty_sms_outbox() -> Any:
     MemorySmsBackend.outbox.clear()
     yield
     MemorySmsBackend.outbox.clear()
+
+
+@pytest.fixture
+def failing(settings: Any) -> Any:
+    """Flaky e-mail and SMS backends (``tests/core/failing_backends.py``): add ``"email"`` or
+    ``"sms"`` to the yielded set to make that channel fail, clear it to mend them."""
+    from tests.core.failing_backends import FailSwitch
+
+    settings.EMAIL_BACKEND = "tests.core.failing_backends.FlakyEmailBackend"
+    settings.SMS_BACKEND = "tests.core.failing_backends.FlakySmsBackend"
+    FailSwitch.failing.clear()
+    yield FailSwitch.failing
+    FailSwitch.failing.clear()

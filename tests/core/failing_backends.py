@@ -1,7 +1,7 @@
 """Backends that fail like a provider that is down, for the retry tests.
 
-``FailSwitch.failing`` turns them on and off inside a test; the ``failing`` fixture of
-``tests/core/test_messaging.py`` and ``tests/requests/test_notifications.py`` resets it.
+The ``failing`` fixture (``tests/conftest.py``) installs them and yields the set
+of failing channels: add ``"email"`` or ``"sms"`` to break one, clear it to mend them.
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ last try and tried again by a coordinator; the in-app messages."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,7 +25,6 @@ from core.messaging import (
 from core.models import AuditEvent, Notification
 from core.sms import MemorySmsBackend
 from tests.conftest import Tenant
-from tests.core.failing_backends import FailSwitch
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)
@@ -34,16 +32,6 @@ NOW = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)
 
 def berlin(*parts: int) -> dt.datetime:
     return dt.datetime(*parts, tzinfo=BERLIN)
-
-
-@pytest.fixture
-def failing(settings: Any) -> Iterator[set[str]]:
-    """Flaky e-mail and SMS backends; add "email" or "sms" to the yielded set to break one."""
-    settings.EMAIL_BACKEND = "tests.core.failing_backends.FlakyEmailBackend"
-    settings.SMS_BACKEND = "tests.core.failing_backends.FlakySmsBackend"
-    FailSwitch.failing.clear()
-    yield FailSwitch.failing
-    FailSwitch.failing.clear()
 
 
 def _mail(key: str = "k", **kwargs: Any) -> bool:
@@ -290,3 +278,14 @@ def test_try_again_refuses_a_message_still_being_tried(tenant: Tenant, failing: 
         notification_retry(actor=tenant.users["coordinator"], notification=row)
     row.refresh_from_db()
     assert row.attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_worker_holding_a_stale_row_does_not_send_before_the_next_try(failing: set[str]) -> None:
+    failing.add("email")
+    _mail()
+    failing.clear()
+    row = Notification.objects.get(key="k")
+    # Another worker read the row as due, but meanwhile its next try moved to later.
+    assert messaging._attempt(row.pk, now=NOW + dt.timedelta(minutes=1)) is False
+    assert mail.outbox == []

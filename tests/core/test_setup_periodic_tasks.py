@@ -122,3 +122,11 @@ def test_next_run_at_is_the_next_local_occurrence(now, expected):
 def test_next_run_at_uses_summer_time_after_the_dst_change():
     got = next_run_at(dt.time(3, 0), now=berlin(2026, 3, 28, 10, 0))
     assert got.astimezone(dt.UTC) == dt.datetime(2026, 3, 29, 1, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.unit
+def test_the_message_jobs_are_declared():
+    jobs = {task.name: (task.func, task.minutes) for task in PERIODIC_TASKS}
+    assert jobs["reminders"] == ("requests.tasks.reminders", 5)
+    assert jobs["requests-at-risk"] == ("matching.tasks.requests_at_risk", 15)
+    assert jobs["messages-retry"] == ("requests.tasks.messages_retry", 5)

@@ -45,6 +45,15 @@ PERIODIC_TASKS: tuple[PeriodicTask, ...] = (
     PeriodicTask("offers-expire", "requests.tasks.offers_expire", Schedule.MINUTES, minutes=5),
     # Runs each center whose own interval (``Center.matching_interval_minutes``) has passed.
     PeriodicTask("matching-scheduled", "matching.tasks.run_scheduled", Schedule.MINUTES, minutes=5),
+    # Reminders before assignments (Center.reminder_hours, reminder_sms_hours) and the
+    # Einsatznachweis reminder after them; once each (Notification keys).
+    PeriodicTask("reminders", "requests.tasks.reminders", Schedule.MINUTES, minutes=5),
+    # Requests still without an interpreter at Center.at_risk_hours / at_risk_urgent_hours.
+    PeriodicTask(
+        "requests-at-risk", "matching.tasks.requests_at_risk", Schedule.MINUTES, minutes=15
+    ),
+    # Held SMS (quiet hours) and failed sends whose next try is due (backoff).
+    PeriodicTask("messages-retry", "requests.tasks.messages_retry", Schedule.MINUTES, minutes=5),
 )
 
 
