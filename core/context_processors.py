@@ -8,11 +8,13 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from core.navigation import current_index, visible_nav_items
+from core.selectors import news_unread_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """``nav_items``: dicts of url, label and active (at most one) for the user's roles;
-    ``nav_current``: the label of the current item, or None."""
+    """``nav_items``: dicts of url, label, active (at most one) and count (the unread
+    messages at "News") for the user's roles; ``nav_current``: the label of the current
+    item, or None."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "nav_current": None}
@@ -22,7 +24,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        links.append({"url": url, "label": item.label, "active": False})
+        links.append({"url": url, "label": item.label, "active": False, "count": 0})
+        if item.url_name == "news-list":
+            # The unread in-app messages: one indexed count per page.
+            links[-1]["count"] = news_unread_count(user=user)
     current = current_index(request.path, [link["url"] for link in links])
     if current is not None:
         links[current]["active"] = True

@@ -6,7 +6,18 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from core.models import AuditEvent, Center, Department, Language, Membership, Place, Role, User
+from core.messaging import MAX_ATTEMPTS
+from core.models import (
+    AuditEvent,
+    Center,
+    Department,
+    Language,
+    Membership,
+    Notification,
+    Place,
+    Role,
+    User,
+)
 from core.params import parse_id
 from core.scoping import center_ids_for, is_admin
 
@@ -153,3 +164,28 @@ def audit_actor_list(*, user: User) -> QuerySet[User]:
     """The people who appear as actors in the user's audit trail."""
     actors = AuditEvent.objects.for_user(user, roles=[Role.COORDINATOR]).values("actor_id")
     return User.objects.filter(pk__in=actors).order_by("last_name", "first_name", "username")
+
+
+def news_list(*, user: User) -> QuerySet[Notification]:
+    """The user's own in-app messages ("Neuigkeiten"), newest first."""
+    return Notification.objects.filter(
+        recipient=user, channel=Notification.Channel.IN_APP
+    ).order_by("-created_at", "-id")
+
+
+def news_unread_count(*, user: User) -> int:
+    """How many of the user's in-app messages are unread (one indexed count)."""
+    return Notification.objects.filter(
+        recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True
+    ).count()
+
+
+def message_failure_list(*, user: User) -> QuerySet[Notification]:
+    """Messages of the user's coordinated centers given up after their last try, newest first."""
+    return (
+        Notification.objects.for_user(user, roles=[Role.COORDINATOR])
+        .filter(sent_at__isnull=True, attempts__gte=MAX_ATTEMPTS)
+        .exclude(channel=Notification.Channel.IN_APP)
+        .select_related("recipient", "center")
+        .order_by("-created_at", "-id")
+    )

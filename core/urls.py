@@ -1,9 +1,9 @@
-"""Web pages of the core: landing page, departments, places, members, audit trail, login
-and password reset."""
+"""Web pages of the core: landing page, departments, places, members, audit trail, the
+in-app messages ("Neuigkeiten") and failed messages, login and password reset."""
 
 from django.urls import path
 
-from core import views
+from core import views, views_messages
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +18,14 @@ urlpatterns = [
     path("members/", views.member_list, name="member-list"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("audit/", views.audit_list, name="audit-list"),
+    path("news/", views_messages.news_list, name="news-list"),
+    path("news/read/", views_messages.news_mark_read, name="news-mark-read"),
+    path("messages/failed/", views_messages.message_failures, name="message-failures"),
+    path(
+        "messages/failed/<int:pk>/retry/",
+        views_messages.message_failure_retry,
+        name="message-failure-retry",
+    ),
     # Before django.contrib.auth.urls (config/urls.py): the same names, with the lockout
     # messages and the reset limits of core.auth.
     path("accounts/login/", views.LoginView.as_view(), name="login"),
