@@ -185,7 +185,8 @@ def assignment_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     if sides.interpreter is not None or assignment.status not in OPEN_FOR_ENTRY:
         messages.error(request, _("Your Einsatznachweis for this assignment is saved already."))
         return redirect("assignment-detail", pk=pk)
-    form = _interpreter_form(assignment, request.POST)
+    prefill = confirmations.travel_km_prefill(assignment=assignment)
+    form = _interpreter_form(assignment, request.POST, prefill=prefill)
     outcome = _submit(
         form,
         lambda **values: confirmations.confirmation_record(
@@ -332,6 +333,8 @@ class Row:
     requester: str
     interpreter: str
     differs: bool
+    #: The coordinator's current decision ("" while there is none).
+    decision: str = ""
 
 
 def _entry_values(entry: Confirmation | None, *, in_person: bool) -> dict[str, str]:
@@ -371,6 +374,7 @@ def _comparison(sides: Any, *, in_person: bool) -> list[Row]:
     requester, interpreter = sides.requester, sides.interpreter
     left = _entry_values(requester, in_person=in_person)
     right = _entry_values(interpreter, in_person=in_person)
+    decided = _entry_values(sides.decision, in_person=in_person)
     both = requester is not None and interpreter is not None
     tolerance = confirmations.DISPUTE_TOLERANCE
 
@@ -379,12 +383,22 @@ def _comparison(sides: Any, *, in_person: bool) -> list[Row]:
             return a is not b
         return abs(a - b) > tolerance
 
+    def length(entry: Confirmation) -> dt.timedelta | None:
+        if entry.actual_start is None or entry.actual_end is None:
+            return None
+        return entry.actual_end - entry.actual_start
+
     differs = {
         "took_place": both and requester.took_place != interpreter.took_place,
         "start": both and far(requester.actual_start, interpreter.actual_start),
         "end": both and far(requester.actual_end, interpreter.actual_end),
         "reason": both and requester.reason != interpreter.reason,
     }
+    if requester is not None and interpreter is not None:
+        mine, theirs = length(requester), length(interpreter)
+        differs["duration"] = (mine is None) != (theirs is None) or (
+            mine is not None and theirs is not None and abs(mine - theirs) > tolerance
+        )
     labels = [
         ("took_place", _("Took place")),
         ("start", _("Actual start")),
@@ -401,6 +415,7 @@ def _comparison(sides: Any, *, in_person: bool) -> list[Row]:
             requester=str(left.get(key, "")),
             interpreter=str(right.get(key, "")),
             differs=bool(differs.get(key, False)),
+            decision=str(decided.get(key, "")),
         )
         for key, label in labels
     ]
@@ -557,6 +572,8 @@ def allowance_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "over": total > limit,
             "over_by": total - limit,
             "meter_value": min(total, limit),
+            #: Above 90 % of the limit the bar shows the warning colour (the text says it too).
+            "meter_high": allowances.money(limit * Decimal("0.9")),
         },
     )
 

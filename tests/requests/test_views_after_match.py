@@ -398,6 +398,25 @@ def test_the_department_confirms_and_with_the_interpreters_entry_it_completes(
     assert "Both sides agree" in response.content.decode()
 
 
+def test_after_the_departments_entry_the_request_page_shows_it_read_only(
+    tenant: Tenant, interpreter: Any
+) -> None:
+    assignment = ended(tenant, interpreter)
+    confirm(tenant.users["caseworker"], assignment, Side.REQUESTER, note="Pünktlich")
+    client = client_for(tenant.users["caseworker"])
+
+    page = client.get(reverse("request-detail", args=[assignment.request_id])).content.decode()
+    again = client.post(
+        reverse("request-confirm", args=[assignment.request_id]), entry(assignment, step="save")
+    )
+
+    assert "The department's entry" in page and "Pünktlich" in page
+    assert "The interpreter has not confirmed yet." in page
+    assert reverse("request-confirm", args=[assignment.request_id]) not in page
+    assert again.status_code == 302
+    assert Confirmation.objects.count() == 1
+
+
 def test_the_department_form_shows_errors_and_stores_nothing(
     tenant: Tenant, interpreter: Any
 ) -> None:
@@ -537,6 +556,33 @@ def test_the_decision_page_shows_both_sides_and_marks_what_differs(
     differing = {row.label for row in response.context["rows"] if row.differs}
     assert differing == {"Actual start", "Actual end"}
     assert response.content.decode().count("≠ differs") == 2
+
+
+def test_a_longer_stay_marks_the_end_and_the_duration(tenant: Tenant, interpreter: Any) -> None:
+    assignment = ended(tenant, interpreter)
+    confirm(tenant.users["caseworker"], assignment, Side.REQUESTER)
+    confirm(tenant.users["volunteer"], assignment, Side.INTERPRETER, end_shift=45)
+
+    response = client_for(tenant.users["coordinator"]).get(
+        reverse("confirmation-decide", args=[assignment.pk])
+    )
+
+    differing = {row.label for row in response.context["rows"] if row.differs}
+    assert differing == {"Actual end", "Duration"}
+
+
+def test_the_queue_reads_in_a_bounded_number_of_queries(
+    tenant: Tenant, interpreter: Any, django_assert_max_num_queries: Any
+) -> None:
+    for days in range(8, 14):
+        assignment = ended(tenant, interpreter, start=timezone.now() - dt.timedelta(days=days))
+        confirm(tenant.users["caseworker"], assignment, Side.REQUESTER)
+    client = client_for(tenant.users["coordinator"])
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("confirmation-queue"))
+
+    assert len(response.context["rows"]) == 6
 
 
 def test_the_decision_form_starts_from_the_departments_times_and_the_interpreters_km(
