@@ -352,3 +352,44 @@ class WithdrawConsentForm(forms.Form):
             )
         },
     )
+
+
+class MessagePreferencesForm(forms.Form):
+    """How a volunteer wants to get messages: channels, quiet hours for SMS, language."""
+
+    notify_by = forms.ChoiceField(
+        label=_("Messages by"),
+        choices=Volunteer.NotifyBy.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "E-mail and SMS: offers and the short reminder before an assignment also by SMS. "
+            "SMS: by SMS wherever there is a short text, otherwise by e-mail."
+        ),
+    )
+    quiet_from = forms.TimeField(
+        label=_("No SMS from"),
+        widget=TIME_INPUT,
+        help_text=_("Quiet hours: no SMS then, unless a request is urgent."),
+    )
+    quiet_until = forms.TimeField(
+        label=_("No SMS until"),
+        widget=TIME_INPUT,
+        help_text=_("SMS held back in the quiet hours arrive when they end."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the messages"),
+        choices=[("de", "Deutsch"), ("en", "English")],
+    )
+
+    @staticmethod
+    def initial_for(volunteer: Volunteer) -> dict[str, Any]:
+        return {
+            "notify_by": volunteer.notify_by,
+            "quiet_from": volunteer.quiet_from,
+            "quiet_until": volunteer.quiet_until,
+            "language": volunteer.language or "de",
+        }
+
+    def service_data(self) -> dict[str, Any]:
+        """The values for the service (also of a form with errors, for its checks)."""
+        return form_values(self)

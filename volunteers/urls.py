@@ -66,6 +66,7 @@ urlpatterns = [
         views.my_confirmation_resend,
         name="my-confirmation-resend",
     ),
+    path("my/messages/", views.my_messages, name="my-messages"),
     path("my/languages/", views.my_languages, name="my-languages"),
     path("my/availability/", views.my_availability, name="my-availability"),
     path("my/absences/", views.my_absences, name="my-absences"),

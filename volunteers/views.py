@@ -39,6 +39,7 @@ from volunteers.forms import (
     ContactForm,
     CoordinatorVolunteerForm,
     LanguageFormSet,
+    MessagePreferencesForm,
     PledgeForm,
     PoliceCertificateForm,
     RegistrationForm,
@@ -866,6 +867,33 @@ def my_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "core/form.html",
         {"form": form, "title": _("My contact data"), "back_url": reverse("my-volunteer")},
+    )
+
+
+@login_required
+def my_messages(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The volunteer's message settings: channels, quiet hours for SMS, language."""
+    volunteer = _own_volunteer(request)
+    form = MessagePreferencesForm(
+        request.POST if request.method == "POST" else None,
+        initial=MessagePreferencesForm.initial_for(volunteer),
+    )
+    if request.method == "POST":
+        valid = form.is_valid()
+        stored, _updated = run_service(
+            lambda: services.volunteer_message_preferences_set(
+                actor=request.user, volunteer=volunteer, **form.service_data()
+            ),
+            valid=valid,
+            form=form,
+        )
+        if stored:
+            messages.success(request, _("Changes saved."))
+            return redirect("my-volunteer")
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("My message settings"), "back_url": reverse("my-volunteer")},
     )
 
 

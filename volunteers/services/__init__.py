@@ -5,6 +5,8 @@
 - :mod:`~volunteers.services.workflow`: the status workflow (approve, activate, pause,
   resume, leave) and the status mails;
 - :mod:`~volunteers.services.profile`: the record a coordinator enters and changes to it;
+- :mod:`~volunteers.services.preferences`: the volunteer's message settings (channels,
+  quiet hours, language);
 - :mod:`~volunteers.services.languages`, :mod:`~volunteers.services.availability`:
   languages, weekly times, absences;
 - :mod:`~volunteers.services.paperwork`: police certificates, pledges, trainings;
@@ -55,6 +57,10 @@ from volunteers.services.paperwork import (
     pledge_record,
     police_certificate_record,
     training_record,
+)
+from volunteers.services.preferences import (
+    MESSAGE_FIELDS,
+    volunteer_message_preferences_set,
 )
 from volunteers.services.privacy import (
     ANONYMISED_EMAIL_DOMAIN,
@@ -146,6 +152,8 @@ __all__ = [
     "volunteer_create",
     "volunteer_update",
     "volunteer_change",
+    "MESSAGE_FIELDS",
+    "volunteer_message_preferences_set",
     "police_certificate_record",
     "pledge_record",
     "training_record",
