@@ -4,11 +4,13 @@ languages, places and the audit trail."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, Self
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Topic
@@ -193,6 +195,42 @@ class Role(models.TextChoices):
     NETWORK_LEAD = "network_lead", _("Network lead")
 
 
+class CenterDataQuerySet(CenterScopedQuerySet):
+    """Departments and places: what every member of a center works with."""
+
+    def visible_to(self, user: Any) -> Self:
+        """Every member of the center (any role) sees its departments and places."""
+        return self.scoped(user, lambda u: self.center_q(u, roles=None))
+
+
+class MembershipQuerySet(CenterScopedQuerySet):
+    """Memberships, scoped by role."""
+
+    def visible_to(self, user: Any) -> Self:
+        """Coordinators: the memberships of their centers; anyone: their own."""
+        return self.scoped(
+            user, lambda u: self.center_q(u, roles=[Role.COORDINATOR]) | Q(user_id=u.pk)
+        )
+
+
+class AuditEventQuerySet(CenterScopedQuerySet):
+    """The audit trail, scoped by role."""
+
+    def visible_to(self, user: Any) -> Self:
+        """Coordinators: the entries of their centers (entries without a center: admins)."""
+        return self.scoped(user, lambda u: self.center_q(u, roles=[Role.COORDINATOR]))
+
+
+class NotificationQuerySet(CenterScopedQuerySet):
+    """Messages sent, scoped by role."""
+
+    def visible_to(self, user: Any) -> Self:
+        """Coordinators: the messages of their centers; anyone: the messages to them."""
+        return self.scoped(
+            user, lambda u: self.center_q(u, roles=[Role.COORDINATOR]) | Q(recipient_id=u.pk)
+        )
+
+
 class Department(models.Model):
     """A Fachdienst of the county that books interpreters."""
 
@@ -215,7 +253,7 @@ class Department(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = CenterScopedQuerySet.as_manager()
+    objects = CenterDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("department")
@@ -249,7 +287,7 @@ class Membership(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = CenterScopedQuerySet.as_manager()
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -333,7 +371,7 @@ class Place(models.Model):
         _("longitude"), validators=[MinValueValidator(-180.0), MaxValueValidator(180.0)]
     )
 
-    objects = CenterScopedQuerySet.as_manager()
+    objects = CenterDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("place")
@@ -380,7 +418,7 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
-    objects = CenterScopedQuerySet.as_manager()
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -439,7 +477,7 @@ class Notification(models.Model):
     #: When the recipient read an in-app message.
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
-    objects = CenterScopedQuerySet.as_manager()
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")

@@ -1,19 +1,24 @@
 """Tenant scoping, in one place.
 
-Every query for data that belongs to a center starts from
-``Model.objects.for_user(user, roles=...)``: it keeps only rows of the centers
-where the user holds one of the roles. Superusers (the installation's admins)
-see every center. Selectors narrow further by role (a caseworker's own
-department, a volunteer's own record); views fetch single objects from the
-scoped queryset, so an object outside the caller's scope is a 404.
+Every query for data that belongs to a center starts from the model's
+``Model.objects.visible_to(user)``, which encodes every role's rule for that model
+(a coordinator's centers, a caseworker's own department, a volunteer's own record, a
+network lead's own networks), built from :meth:`CenterScopedQuerySet.scoped` and
+:meth:`CenterScopedQuerySet.center_q`. ``Model.objects.for_user(user, roles=...)`` keeps
+the rows of the centers where the user holds one of the roles, for work only those roles
+do (a coordinator's approval queue). Superusers (the installation's admins) see every
+center. Views fetch single objects from the scoped queryset, so an object outside the
+caller's scope is a 404. ``tests/test_scoping_meta.py`` checks that every model with a
+center has ``visible_to``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
+from django.db.models import Q
 
 if TYPE_CHECKING:
     from core.models import Center, Membership
@@ -89,6 +94,20 @@ class CenterScopedQuerySet(models.QuerySet):
         if not ids:
             return self.none()
         return self.filter(**{f"{self.center_lookup}__in": ids})
+
+    def center_q(self, user: Any, *, roles: Iterable[str] | None) -> Q:
+        """The condition "in a center where ``user`` holds one of ``roles``" (any role when
+        None), along :attr:`center_lookup`; matches nothing for a user without such a role."""
+        return Q(**{f"{self.center_lookup}__in": sorted(center_ids_for(user, roles=roles))})
+
+    def scoped(self, user: Any, rule: Callable[[Any], Q]) -> Self:
+        """A model's ``visible_to(user)`` made of its role rule: admins (superusers) see every
+        row, anonymous callers none, anyone else the rows matching ``rule(user)``."""
+        if is_admin(user):
+            return self.all()
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(rule(user))
 
     def in_center(self, center_id: Center | int) -> Self:
         """Rows of one center (given as the center or its id)."""

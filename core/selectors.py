@@ -44,7 +44,7 @@ def language_list(*, search: str = "") -> QuerySet[Language]:
 
 def department_list(*, user: User, search: str = "") -> QuerySet[Department]:
     """Departments of the user's centers; every member may read them."""
-    departments = Department.objects.for_user(user).select_related("center")
+    departments = Department.objects.visible_to(user).select_related("center")
     if search:
         departments = departments.filter(
             Q(name__icontains=search) | Q(cost_centre__icontains=search)
@@ -54,7 +54,7 @@ def department_list(*, user: User, search: str = "") -> QuerySet[Department]:
 
 def place_list(*, user: User, search: str = "", kind: str = "") -> QuerySet[Place]:
     """Places of the user's centers; every member may read them."""
-    places = Place.objects.for_user(user).select_related("center")
+    places = Place.objects.visible_to(user).select_related("center")
     if search:
         places = places.filter(
             Q(name__icontains=search) | Q(city__icontains=search) | Q(postcode__startswith=search)
@@ -112,9 +112,7 @@ def audit_event_list(
     :param search: part of the actor's name or login, an object's number, or a word of
         the kind of object ("Ehrenamtliche").
     """
-    events = AuditEvent.objects.for_user(user, roles=[Role.COORDINATOR]).select_related(
-        "actor", "center"
-    )
+    events = AuditEvent.objects.visible_to(user).select_related("actor", "center")
     if actor == "system":
         events = events.filter(actor__isnull=True)
     elif (actor_id := parse_id(actor)) is not None:

@@ -7,7 +7,7 @@ A run is stored whole, so any decision can be replayed (``solve_instance``) and 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Center, Role
 from core.scoping import CenterScopedQuerySet
+
+
+class MatchingRunQuerySet(CenterScopedQuerySet):
+    """Matching runs, scoped by role."""
+
+    def visible_to(self, user: Any) -> Self:
+        """Coordinators: the runs of their centers (admins: all)."""
+        return self.scoped(user, lambda u: self.center_q(u, roles=[Role.COORDINATOR]))
 
 
 class MatchingRun(models.Model):
@@ -53,7 +61,7 @@ class MatchingRun(models.Model):
     stats = models.JSONField(_("figures"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
 
-    objects = CenterScopedQuerySet.as_manager()
+    objects = MatchingRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("matching run")
@@ -65,9 +73,10 @@ class MatchingRun(models.Model):
         return f"run #{self.pk} {self.center_id} {self.trigger}"
 
     @classmethod
-    def visible_to(cls, user: Any) -> models.QuerySet[MatchingRun]:
-        """Runs of the centers the user coordinates (admins: all)."""
-        return cls.objects.for_user(user, roles=[Role.COORDINATOR])
+    def visible_to(cls, user: Any) -> MatchingRunQuerySet:
+        """Runs of the centers the user coordinates (admins: all); the same as
+        ``MatchingRun.objects.visible_to(user)``."""
+        return cls.objects.visible_to(user)
 
 
 class MatchingState(models.Model):

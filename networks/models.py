@@ -10,7 +10,7 @@ e-mail addresses and phone numbers.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,8 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Center, Language, Place
-from core.scoping import CenterScopedQuerySet
+from core.models import Center, Language, Place, Role
+from core.scoping import CenterScopedQuerySet, center_ids_for
 from core.validators import (
     PSEUDONYM_MAX_LENGTH,
     validate_household_reference,
@@ -49,6 +49,29 @@ class Need(models.TextChoices):
     HEALTH = "health", _("Health")
     LEISURE = "leisure", _("Leisure and getting to know the town")
     OTHER = "other", _("Other")
+
+
+def led_networks_q(user: Any, *, network_lookup: str) -> Q:
+    """The condition "in a network ``user`` leads" along ``network_lookup`` (``pk`` for a
+    network, ``network`` for its parts), in a center where they hold the network-lead role."""
+    led = NetworkLead.objects.filter(
+        user_id=user.pk,
+        network__center__in=sorted(center_ids_for(user, roles=[Role.NETWORK_LEAD])),
+    ).values("network_id")
+    return Q(**{f"{network_lookup}__in": led})
+
+
+class NetworkQuerySet(CenterScopedQuerySet):
+    """Networks, scoped by role."""
+
+    def visible_to(self, user: Any) -> Self:
+        """Coordinators: the networks of their centers; network leads: the ones they lead."""
+        return self.scoped(
+            user,
+            lambda u: (
+                self.center_q(u, roles=[Role.COORDINATOR]) | led_networks_q(u, network_lookup="pk")
+            ),
+        )
 
 
 class Network(models.Model):
@@ -85,7 +108,7 @@ class Network(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = CenterScopedQuerySet.as_manager()
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sponsorship network")
@@ -114,6 +137,17 @@ class NetworkPartQuerySet(CenterScopedQuerySet):
     """Rows that belong to a network, scoped through the network's center."""
 
     center_lookup = "network__center"
+
+    def visible_to(self, user: Any) -> Self:
+        """As the network (:meth:`NetworkQuerySet.visible_to`): coordinators of its center and
+        its own leads."""
+        return self.scoped(
+            user,
+            lambda u: (
+                self.center_q(u, roles=[Role.COORDINATOR])
+                | led_networks_q(u, network_lookup="network")
+            ),
+        )
 
 
 class NetworkLead(models.Model):
@@ -183,6 +217,21 @@ class NetworkMember(models.Model):
             raise ValidationError({"volunteer": _("The volunteer belongs to another center.")})
 
 
+class HouseholdQuerySet(CenterScopedQuerySet):
+    """Households, scoped by role."""
+
+    def visible_to(self, user: Any) -> Self:
+        """Coordinators: the households of their centers; network leads: those of the
+        networks they lead."""
+        return self.scoped(
+            user,
+            lambda u: (
+                self.center_q(u, roles=[Role.COORDINATOR])
+                | led_networks_q(u, network_lookup="network")
+            ),
+        )
+
+
 class Household(models.Model):
     """A newcomer household, known only by a pseudonymous reference."""
 
@@ -221,7 +270,7 @@ class Household(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = CenterScopedQuerySet.as_manager()
+    objects = HouseholdQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("household")
@@ -387,7 +436,19 @@ class Sponsorship(models.Model):
 
 
 class CheckInQuerySet(CenterScopedQuerySet):
+    """Check-ins, scoped through the sponsorship's network."""
+
     center_lookup = "sponsorship__network__center"
+
+    def visible_to(self, user: Any) -> Self:
+        """As the sponsorship's network: coordinators of its center and its own leads."""
+        return self.scoped(
+            user,
+            lambda u: (
+                self.center_q(u, roles=[Role.COORDINATOR])
+                | led_networks_q(u, network_lookup="sponsorship__network")
+            ),
+        )
 
 
 class CheckIn(models.Model):

@@ -17,8 +17,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.models import Role, User
-from core.scoping import center_ids_for, has_role, is_admin
-from networks.models import CheckIn, Household, Network, NetworkLead, NetworkMember, Sponsorship
+from core.scoping import has_role
+from networks.models import CheckIn, Household, Network, NetworkMember, Sponsorship
 from volunteers.models import Volunteer
 
 if TYPE_CHECKING:
@@ -49,18 +49,13 @@ def network_list(*, user: Any, search: str = "", active: bool | None = None) -> 
 
     Each carries ``active_member_count`` (its active Paten), counted in the same query.
     """
-    networks = Network.objects.select_related("center", "town").annotate(
-        active_member_count=Count("members", filter=Q(members__active=True), distinct=True)
-    )
-    if not is_admin(user):
-        coordinated = center_ids_for(user, roles=[Role.COORDINATOR])
-        lead_centers = center_ids_for(user, roles=[Role.NETWORK_LEAD])
-        if not coordinated and not lead_centers:
-            return networks.none()
-        led = NetworkLead.objects.filter(
-            network=OuterRef("pk"), user=user, network__center__in=lead_centers
+    networks = (
+        Network.objects.visible_to(user)
+        .select_related("center", "town")
+        .annotate(
+            active_member_count=Count("members", filter=Q(members__active=True), distinct=True)
         )
-        networks = networks.filter(Q(center__in=coordinated) | Q(Exists(led)))
+    )
     if search:
         networks = networks.filter(
             Q(name__icontains=search)
@@ -97,7 +92,7 @@ def network_member_list(
     *, user: Any, network: Network | None = None, search: str = "", active: bool | None = True
 ) -> QuerySet[AnnotatedMember]:
     """Members (Paten) of the visible networks, with their languages."""
-    members = NetworkMember.objects.filter(network__in=network_list(user=user)).select_related(
+    members = NetworkMember.objects.visible_to(user).select_related(
         "network", "volunteer", "volunteer__home_place"
     )
     if network is not None:
@@ -145,7 +140,7 @@ def household_list(
     language: str = "",
 ) -> QuerySet[Household]:
     """Households of the visible networks; ``waiting`` keeps those still without a Pate."""
-    households = Household.objects.filter(network__in=network_list(user=user))
+    households = Household.objects.visible_to(user)
     if waiting is True:
         households = households.filter(pk__in=_waiting_households().values("pk"))
     elif waiting is False:
@@ -191,9 +186,7 @@ def sponsorship_list(
         eight weeks, counted from the last check-in or else the start.
     :param search: matches the household's reference or the Pate's name.
     """
-    sponsorships = _with_last_contact(
-        Sponsorship.objects.filter(network__in=network_list(user=user))
-    )
+    sponsorships = _with_last_contact(Sponsorship.objects.visible_to(user))
     if network is not None:
         sponsorships = sponsorships.filter(network=network)
     if status == "open":

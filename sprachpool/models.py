@@ -7,14 +7,16 @@ volunteer's ``WeeklySlot`` rows; they are not copied here.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Gender, Level, Mode, Topic
+from core.models import Role
 from core.scoping import CenterScopedQuerySet
 from core.validators import validate_pseudonym
 from volunteers.models import Volunteer
@@ -39,6 +41,17 @@ class InterpreterProfileQuerySet(CenterScopedQuerySet):
     """Profiles, scoped through the volunteer's center."""
 
     center_lookup = "volunteer__center"
+
+    def visible_to(self, user: Any) -> Self:
+        """Coordinators: the profiles of their centers; an interpreter: their own (in a
+        center where they hold the volunteer role)."""
+        return self.scoped(
+            user,
+            lambda u: (
+                self.center_q(u, roles=[Role.COORDINATOR])
+                | (Q(volunteer__user_id=u.pk) & self.center_q(u, roles=[Role.VOLUNTEER]))
+            ),
+        )
 
     def active(self) -> InterpreterProfileQuerySet:
         """Profiles switched active."""

@@ -19,7 +19,6 @@ from django.utils.timezone import localtime
 
 from core.choices import LEVEL_ORDER, Level, Mode
 from core.models import Center, Language, Place, Role, User
-from core.scoping import center_ids_for, is_admin
 from sprachpool.models import GERMAN, GERMAN_MIN_LEVEL, InterpreterProfile
 from volunteers import selectors as volunteer_selectors
 from volunteers.models import LanguageSkill, Volunteer, WeeklySlot
@@ -35,16 +34,9 @@ def _levels_at_least(level: str) -> list[str]:
 
 
 def interpreter_scope(*, user: User) -> QuerySet[InterpreterProfile]:
-    """Profiles the user may see: all of the centers they coordinate, plus their own."""
-    profiles = InterpreterProfile.objects.all()
-    if not is_admin(user):
-        coordinated = center_ids_for(user, roles=[Role.COORDINATOR])
-        own = center_ids_for(user, roles=[Role.VOLUNTEER])
-        condition = Q(volunteer__center__in=coordinated)
-        if own:
-            condition |= Q(volunteer__user=user, volunteer__center__in=own)
-        profiles = profiles.filter(condition) if (coordinated or own) else profiles.none()
-    return profiles
+    """Profiles the user may see: all of the centers they coordinate, plus their own
+    (:meth:`~sprachpool.models.InterpreterProfileQuerySet.visible_to`)."""
+    return InterpreterProfile.objects.visible_to(user)
 
 
 def coordinated_profiles(*, user: User) -> QuerySet[InterpreterProfile]:

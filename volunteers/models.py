@@ -9,6 +9,7 @@ There is deliberately no file field anywhere here.
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Level
-from core.models import Center, Language, Place
+from core.models import Center, Language, Place, Role
 from core.scoping import CenterScopedQuerySet
 
 
@@ -32,6 +33,19 @@ class Interest(models.TextChoices):
     LANGUAGE_CAFE = "language_cafe", _("Language café")
     LEISURE = "leisure", _("Leisure and sport")
     OTHER = "other", _("Other")
+
+
+class VolunteerQuerySet(CenterScopedQuerySet):
+    """Volunteers, scoped by role."""
+
+    def visible_to(self, user: Any) -> Self:
+        """The full record: coordinators see the volunteers of their centers, anyone their
+        own record (also before approval, without a membership). Network leads see their
+        Paten through :class:`networks.models.NetworkMember`, caseworkers the booked
+        interpreter through the request; neither sees volunteer records."""
+        return self.scoped(
+            user, lambda u: self.center_q(u, roles=[Role.COORDINATOR]) | Q(user_id=u.pk)
+        )
 
 
 class Volunteer(models.Model):
@@ -140,7 +154,7 @@ class Volunteer(models.Model):
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
-    objects = CenterScopedQuerySet.as_manager()
+    objects = VolunteerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("volunteer")
@@ -182,6 +196,14 @@ class VolunteerPartQuerySet(CenterScopedQuerySet):
     """Rows that belong to a volunteer, scoped through the volunteer's center."""
 
     center_lookup = "volunteer__center"
+
+    def visible_to(self, user: Any) -> Self:
+        """As the volunteer's record (:meth:`VolunteerQuerySet.visible_to`): coordinators
+        of the volunteer's center, and the volunteer themself."""
+        return self.scoped(
+            user,
+            lambda u: self.center_q(u, roles=[Role.COORDINATOR]) | Q(volunteer__user_id=u.pk),
+        )
 
 
 class LanguageSkill(models.Model):

@@ -57,20 +57,6 @@ def local_zone() -> ZoneInfo:
 # --------------------------------------------------------------------------- scoped lists
 
 
-def _volunteer_scope(user: User) -> Q | None:
-    """The rows ``user`` may see: volunteers of centers they coordinate, and their own record.
-
-    ``None`` means everything (installation admins).
-    """
-    if is_admin(user):
-        return None
-    coordinated = center_ids_for(user, roles=[Role.COORDINATOR])
-    scope = Q(user_id=user.pk) if user.is_authenticated else Q(pk__in=[])
-    if coordinated:
-        scope |= Q(center_id__in=coordinated)
-    return scope
-
-
 def may_list_volunteers(*, user: User) -> bool:
     """Whether the caller may open the volunteer list at all (coordinators, volunteers)."""
     if not user.is_authenticated:
@@ -103,10 +89,7 @@ def volunteer_list(
     :param paperwork_missing: ``pledge``, ``police_certificate``,
         ``extended_police_certificate`` or ``basic_course``: only those lacking it today.
     """
-    volunteers = Volunteer.objects.select_related("center", "home_place", "user")
-    scope = _volunteer_scope(user)
-    if scope is not None:
-        volunteers = volunteers.filter(scope)
+    volunteers = Volunteer.objects.visible_to(user).select_related("center", "home_place", "user")
     if search:
         text = search.strip()
         condition = (
