@@ -106,6 +106,13 @@ def test_registration_accepts_the_center_id(tenant, town):
     assert response.status_code == 202
 
 
+def test_registration_keeps_the_callers_language_for_messages(tenant, town):
+    body = payload(tenant)
+    response = APIClient().post(REGISTER, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 202
+    assert Volunteer.objects.get(email=body["email"]).language == "en"
+
+
 @pytest.mark.parametrize(
     "overrides, field",
     [

@@ -561,3 +561,21 @@ def test_anonymise_keeps_a_staff_login_with_other_roles(tenant):
     coordinator.refresh_from_db()
     assert coordinator.is_active
     assert coordinator.memberships.filter(role=Role.COORDINATOR).exists()
+
+
+def test_registration_keeps_the_active_ui_language_for_messages(tenant):
+    with translation.override("en"):
+        volunteer = services.volunteer_register(**registration(tenant))
+    assert volunteer.language == "en"
+
+
+def test_registration_outside_the_offered_languages_keeps_the_default(tenant):
+    with translation.override("fr"):
+        volunteer = services.volunteer_register(**registration(tenant))
+    assert volunteer.language == ""
+
+
+def test_registration_takes_a_given_language_for_messages(tenant):
+    with translation.override("de"):
+        volunteer = services.volunteer_register(**registration(tenant, language="en-gb"))
+    assert volunteer.language == "en"

@@ -108,6 +108,13 @@ def test_registration_form_registers_and_sends_the_link(
     assert mailoutbox and volunteer.first_name in mailoutbox[0].body
 
 
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_registration_keeps_the_language_the_form_was_used_in(tenant, town, language):
+    response = client_for(language=language).post(register_url(tenant), form_data(tenant))
+    assert response.status_code == 302
+    assert Volunteer.objects.get(email="samira@example.org").language == language
+
+
 @pytest.mark.parametrize(
     "overrides, message",
     [

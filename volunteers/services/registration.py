@@ -163,6 +163,17 @@ def volunteer_confirmation_resend(*, actor: User | None, volunteer: Volunteer) -
     volunteer_send_confirmation(volunteer=volunteer, actor=actor)
 
 
+def message_language(code: str | None) -> str:
+    """``code`` as one of the codes of ``settings.LANGUAGES`` (``"en-gb"`` → ``"en"``), or
+    ``""`` (the default language) when it is none of them."""
+    codes = {known for known, _name in settings.LANGUAGES}
+    text = (code or "").strip().lower()
+    for candidate in (text, text.split("-", 1)[0]):
+        if candidate in codes:
+            return candidate
+    return ""
+
+
 @transaction.atomic
 def volunteer_register(
     *,
@@ -180,9 +191,14 @@ def volunteer_register(
     privacy_version: str,
     username: str,
     password: str,
+    language: str | None = None,
 ) -> Volunteer | None:
     """Public self-registration: the person, a login, the privacy consent, languages and
     availability, in status ``registered``; then the confirmation e-mail goes out.
+
+    The language for messages (:attr:`Volunteer.language`) is ``language``, by default the
+    language the form was used in (the active UI language), when it is one of
+    ``settings.LANGUAGES``; else it stays empty (the default language).
 
     When the address is already registered with the center, or the user name is taken,
     nothing is stored and the answer is the same as for a registration (None instead of
@@ -265,6 +281,7 @@ def volunteer_register(
         interests=interest_codes,
         status=Status.REGISTERED,
         status_changed_at=timezone.now(),
+        language=message_language(translation.get_language() if language is None else language),
     )
     volunteer.full_clean()
     volunteer.save()
