@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 
 from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest
+from api.serializers import IdField
 from core.choices import Gender, Level, Mode, Topic
 from core.models import Role
 from core.scoping import has_role
@@ -282,7 +283,7 @@ class RequestListApi(APIView):
         date_to = serializers.DateField(required=False, allow_null=True, default=None)
         q = serializers.CharField(max_length=40, required=False, allow_blank=True)
         search = serializers.CharField(max_length=40, required=False, allow_blank=True)
-        department = serializers.IntegerField(
+        department = IdField(
             min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None
         )
 
@@ -294,7 +295,7 @@ class RequestListApi(APIView):
             return fields
 
     class InputSerializer(RequestInputSerializer):
-        department = serializers.IntegerField(
+        department = IdField(
             min_value=1,
             max_value=MAX_ID,
             required=False,
@@ -357,7 +358,7 @@ class RequestListApi(APIView):
 
 class RequestDetailApi(APIView):
     class InputSerializer(RequestInputSerializer):
-        department = serializers.IntegerField(
+        department = IdField(
             min_value=1,
             max_value=MAX_ID,
             required=False,

@@ -8,27 +8,40 @@ writes go through the volunteer registry's services.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.filters import SearchField, flag, parse_query
 from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest
-from api.serializers import ItemSerializer
+from api.serializers import (
+    IdField,
+    LanguageSkillSerializer,
+    PaperworkSummarySerializer,
+    SlotSerializer,
+    availability_field,
+    language_pairs,
+    languages_field,
+    slot_tuples,
+    validate_all_at_once,
+)
 from core.choices import Gender, Level, Mode, Topic
 from core.models import Role
+from core.params import parse_id
 from core.scoping import center_ids_for, has_role, is_admin
 from sprachpool import selectors, services
 from sprachpool.models import MAX_EXCLUDED_CLIENTS, MAX_TRAVEL_KM, InterpreterProfile
 from volunteers import selectors as volunteer_selectors
-from volunteers.models import Volunteer, WeeklySlot
+from volunteers.models import Volunteer
 from volunteers.services import volunteer_viewed
 
 #: Fields only a coordinator may change; an interpreter sending them gets 403.
@@ -39,28 +52,6 @@ COORDINATOR_ONLY_FIELDS = (
     "allowance_tier",
     "kind",
 )
-MAX_LANGUAGES = 20
-MAX_SLOTS = 50
-
-
-class LanguageSerializer(ItemSerializer):
-    language = serializers.CharField(max_length=12)
-    level = serializers.ChoiceField(choices=Level.choices)
-
-
-class AvailabilitySerializer(ItemSerializer):
-    weekday = serializers.ChoiceField(
-        choices=WeeklySlot.Weekday.choices, help_text="0 = Monday … 6 = Sunday"
-    )
-    start = serializers.TimeField(format="%H:%M", help_text="Europe/Berlin wall-clock time")
-    end = serializers.TimeField(format="%H:%M")
-
-
-class PaperworkSerializer(serializers.Serializer):
-    cleared = serializers.BooleanField(source="cleared_for_offers")
-    child_clearance = serializers.BooleanField()
-    pledge_signed = serializers.BooleanField()
-    missing = serializers.ListField(child=serializers.CharField())
 
 
 class InterpreterOutputSerializer(serializers.Serializer):
@@ -89,36 +80,29 @@ class InterpreterOutputSerializer(serializers.Serializer):
         place = profile.volunteer.home_place
         return place.name if place else None
 
-    @extend_schema_field(LanguageSerializer(many=True))
+    @extend_schema_field(LanguageSkillSerializer(many=True))
     def get_languages(self, profile: InterpreterProfile) -> list[dict[str, str]]:
         skills = sorted(profile.volunteer.languages.all(), key=lambda s: s.language_id)
-        return [{"language": s.language_id, "level": s.level} for s in skills]
+        return cast(list[dict[str, str]], LanguageSkillSerializer(skills, many=True).data)
 
-    @extend_schema_field(AvailabilitySerializer(many=True))
+    @extend_schema_field(SlotSerializer(many=True))
     def get_availability(self, profile: InterpreterProfile) -> list[dict[str, Any]]:
         slots = sorted(
             profile.volunteer.weekly_slots.all(), key=lambda s: (s.weekday, s.start_time)
         )
-        return [
-            {
-                "weekday": s.weekday,
-                "start": s.start_time.strftime("%H:%M"),
-                "end": s.end_time.strftime("%H:%M"),
-            }
-            for s in slots
-        ]
+        return cast(list[dict[str, Any]], SlotSerializer(slots, many=True).data)
 
     @extend_schema_field(serializers.ChoiceField(choices=Gender.choices, allow_null=True))
     def get_gender(self, profile: InterpreterProfile) -> str | None:
         return profile.gender or None
 
-    @extend_schema_field(PaperworkSerializer)
+    @extend_schema_field(PaperworkSummarySerializer)
     def get_paperwork(self, profile: InterpreterProfile) -> dict[str, Any]:
         statuses = self.context.get("paperwork") or {}
         paperwork = statuses.get(profile.volunteer_id)
         if paperwork is None:
             paperwork = volunteer_selectors.paperwork_status(volunteer=profile.volunteer)
-        return PaperworkSerializer(paperwork).data
+        return PaperworkSummarySerializer(paperwork).data
 
     def to_representation(self, instance: InterpreterProfile) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -176,13 +160,8 @@ class _ProfileInputSerializer(serializers.Serializer):
         choices=InterpreterProfile.AllowanceTier.choices, required=False
     )
     is_active = serializers.BooleanField(required=False)
-    # With many=True, DRF hands max_length to the ListSerializer; the stubs' __init__ lacks it.
-    languages = LanguageSerializer(  # type: ignore[call-arg]
-        many=True, required=False, max_length=MAX_LANGUAGES
-    )
-    availability = AvailabilitySerializer(  # type: ignore[call-arg]
-        many=True, required=False, max_length=MAX_SLOTS
-    )
+    languages = languages_field(required=False)
+    availability = availability_field(required=False)
 
     def validate_gender(self, value: str | None) -> str:
         return value or ""
@@ -192,12 +171,25 @@ def _service_arguments(data: dict[str, Any]) -> dict[str, Any]:
     """Serializer output → keyword arguments of the services."""
     args = dict(data)
     if "languages" in args:
-        args["languages"] = [(row["language"], row["level"]) for row in args["languages"]]
+        args["languages"] = language_pairs(args["languages"])
     if "availability" in args:
-        args["availability"] = [
-            (int(row["weekday"]), row["start"], row["end"]) for row in args["availability"]
-        ]
+        args["availability"] = slot_tuples(args["availability"])
     return args
+
+
+def _volunteer_for_create(request: AuthenticatedRequest, volunteer_id: int) -> Volunteer:
+    """A volunteer of a center the caller coordinates.
+
+    :raises ValidationError: (Django's) ``{"volunteer": [...]}`` for any other.
+    """
+    volunteer = (
+        Volunteer.objects.for_user(request.user, roles=[Role.COORDINATOR])
+        .filter(pk=volunteer_id)
+        .first()
+    )
+    if volunteer is None:
+        raise ValidationError({"volunteer": [_("Unknown volunteer.")]})
+    return volunteer
 
 
 def _may_use_pool(user: Any) -> bool:
@@ -206,51 +198,40 @@ def _may_use_pool(user: Any) -> bool:
 
 class InterpreterListApi(APIView):
     class FilterSerializer(serializers.Serializer):
-        q = serializers.CharField(max_length=100, required=False, allow_blank=True)
-        language = serializers.CharField(max_length=12, required=False, allow_blank=True)
-        min_level = serializers.ChoiceField(choices=Level.choices, required=False)
+        q = SearchField(help_text="Part of the name")
+        language = SearchField(max_length=12, help_text="Language code, e.g. ar")
+        min_level = serializers.ChoiceField(
+            choices=Level.choices, required=False, help_text="With language: at least this level"
+        )
         mode = serializers.ChoiceField(choices=Mode.choices, required=False)
-        town = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        town = SearchField(max_length=200, help_text="Home town: place id or name")
         qualification = serializers.ChoiceField(
             choices=InterpreterProfile.Qualification.choices, required=False
         )
-        active = serializers.BooleanField(required=False, allow_null=True, default=None)
-        cleared = serializers.BooleanField(required=False, allow_null=True, default=None)
+        active = flag()
+        cleared = flag(help_text="Paperwork cleared for offers")
 
     class InputSerializer(_ProfileInputSerializer):
-        volunteer = serializers.IntegerField(min_value=1)
+        volunteer = IdField()
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Part of the name"),
-            OpenApiParameter("language", str, description="Language code, e.g. ar"),
-            OpenApiParameter("min_level", str, description="With language: at least this level"),
-            OpenApiParameter("mode", str, enum=Mode.values),
-            OpenApiParameter("town", str, description="Home town: place id or name"),
-            OpenApiParameter("qualification", str, enum=InterpreterProfile.Qualification.values),
-            OpenApiParameter("active", bool),
-            OpenApiParameter("cleared", bool, description="Paperwork cleared for offers"),
-        ],
-        responses=InterpreterOutputSerializer(many=True),
-    )
+    @extend_schema(parameters=[FilterSerializer], responses=InterpreterOutputSerializer(many=True))
     def get(self, request: AuthenticatedRequest) -> Response:
         if not _may_use_pool(request.user):
             raise PermissionDenied
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = filters.validated_data
-        town = (data.get("town") or "").strip()
+        data = parse_query(self.FilterSerializer, request)
+        town = data["town"]
+        town_id = parse_id(town)
         profiles = selectors.interpreter_list(
             user=request.user,
-            search=data.get("q", ""),
-            language=data.get("language", ""),
+            search=data["q"],
+            language=data["language"],
             min_level=data.get("min_level", ""),
             mode=data.get("mode", ""),
             qualification=data.get("qualification", ""),
-            town=int(town) if town.isdigit() and len(town) < 10 else None,
-            town_name="" if town.isdigit() else town,
-            active=data.get("active"),
-            cleared=data.get("cleared"),
+            town=town_id,
+            town_name="" if town_id is not None else town,
+            active=data["active"],
+            cleared=data["cleared"],
         )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(profiles, request, view=self)
@@ -263,18 +244,18 @@ class InterpreterListApi(APIView):
         if not has_role(request.user, Role.COORDINATOR):
             raise PermissionDenied
         serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = _service_arguments(serializer.validated_data)
-        volunteer = (
-            Volunteer.objects.for_user(request.user, roles=[Role.COORDINATOR])
-            .filter(pk=data.pop("volunteer"))
-            .first()
-        )
-        if volunteer is None:
-            raise ValidationError({"volunteer": [_("Unknown volunteer.")]})
-        profile = services.interpreter_profile_create(
-            actor=request.user, volunteer=volunteer, **data
-        )
+
+        def create(data: dict[str, Any]) -> InterpreterProfile | None:
+            args = _service_arguments(data)
+            if "volunteer" not in args:
+                return None  # only when checking: the serializer names it
+            volunteer = _volunteer_for_create(request, args.pop("volunteer"))
+            return services.interpreter_profile_create(
+                actor=request.user, volunteer=volunteer, **args
+            )
+
+        # The validated data always has the volunteer, so a profile is created.
+        profile = cast(InterpreterProfile, create(validate_all_at_once(serializer, create)))
         return Response(
             _output(_reload(profile), user=request.user, many=False),
             status=status.HTTP_201_CREATED,
@@ -302,10 +283,13 @@ class InterpreterDetailApi(APIView):
         profile = get_object_or_404(selectors.interpreter_list(user=request.user), pk=pk)
         # What the interpreter themself may change is the service's rule (self-edit policy).
         serializer = self.InputSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        profile = services.interpreter_profile_update(
-            actor=request.user, profile=profile, **_service_arguments(serializer.validated_data)
-        )
+
+        def update(data: dict[str, Any]) -> InterpreterProfile:
+            return services.interpreter_profile_update(
+                actor=request.user, profile=profile, **_service_arguments(data)
+            )
+
+        profile = update(validate_all_at_once(serializer, update))
         return Response(_output(_reload(profile), user=request.user, many=False))
 
 

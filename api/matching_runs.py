@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from api.centers import center_for_create
 from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest, IsCoordinator
+from api.serializers import IdField
 from core.models import Role
 from matching import services
 from matching.models import MatchingRun
@@ -87,12 +88,12 @@ class RunListApi(APIView):
     permission_classes = [IsCoordinator]
 
     class FilterSerializer(serializers.Serializer):
-        center = serializers.IntegerField(
+        center = IdField(
             min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None
         )
 
     class InputSerializer(serializers.Serializer):
-        center = serializers.IntegerField(
+        center = IdField(
             min_value=1,
             max_value=MAX_ID,
             required=False,

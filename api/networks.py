@@ -10,8 +10,9 @@ reference with size, languages, town and needs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -19,15 +20,17 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.centers import center_for_create
+from api.filters import SearchField, flag, parse_query
 from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest, IsCoordinator
+from api.serializers import IdField, LanguageSkillSerializer, service_call, validate_all_at_once
 from core.models import Language, Place, Role
 from core.validators import PSEUDONYM_MAX_LENGTH, validate_household_reference
 from networks import selectors, services
@@ -42,11 +45,9 @@ from networks.models import (
 )
 from volunteers.models import Volunteer
 
-SEARCH_MAX = 100
-
-
-def _search(request: AuthenticatedRequest) -> str:
-    return request.query_params.get("q", "").strip()[:SEARCH_MAX]
+UNKNOWN_NETWORK = gettext_lazy("Unknown network.")
+UNKNOWN_HOUSEHOLD = gettext_lazy("Unknown household in this network.")
+UNKNOWN_PATE = gettext_lazy("Unknown Pate in this network.")
 
 
 def _require_network_user(request: AuthenticatedRequest) -> None:
@@ -54,34 +55,35 @@ def _require_network_user(request: AuthenticatedRequest) -> None:
         raise PermissionDenied
 
 
-def _network_param(request: AuthenticatedRequest) -> Network | None:
-    raw = request.query_params.get("network", "").strip()
-    if not raw:
+def _network_or_none(request: AuthenticatedRequest, network_id: int | None) -> Network | None:
+    """A network the caller may see, or ``None``."""
+    if network_id is None:
         return None
-    if not raw.isdigit():
-        raise ValidationError({"network": [_("A network is given by its number.")]})
-    network = selectors.network_list(user=request.user).filter(pk=int(raw)).first()
-    if network is None:
-        raise ValidationError({"network": [_("Unknown network.")]})
+    return selectors.network_list(user=request.user).filter(pk=network_id).first()
+
+
+def _filter_network(request: AuthenticatedRequest, network_id: int | None) -> Network | None:
+    """The network a list is filtered by (``None``: all).
+
+    :raises ValidationError: ``{"network": [...]}`` for a network the caller cannot see.
+    """
+    network = _network_or_none(request, network_id)
+    if network_id is not None and network is None:
+        raise ValidationError({"network": [UNKNOWN_NETWORK]})
     return network
-
-
-def _bool_param(request: AuthenticatedRequest, name: str) -> bool | None:
-    raw = request.query_params.get(name, "").strip().lower()
-    if raw in ("", None):
-        return None
-    if raw in ("1", "true", "yes"):
-        return True
-    if raw in ("0", "false", "no"):
-        return False
-    raise ValidationError({name: [_("Use true or false.")]})
 
 
 def _visible_network(request: AuthenticatedRequest, network_id: int) -> Network:
-    network = selectors.network_list(user=request.user).filter(pk=network_id).first()
+    """:raises ValidationError: ``{"network": [...]}`` for a network the caller cannot see."""
+    network = _network_or_none(request, network_id)
     if network is None:
-        raise ValidationError({"network": [_("Unknown network.")]})
+        raise ValidationError({"network": [UNKNOWN_NETWORK]})
     return network
+
+
+def _pate_or_none(network: Network | int, pate_id: int) -> Volunteer | None:
+    """A volunteer who is a member of ``network``, or ``None``."""
+    return Volunteer.objects.filter(pk=pate_id, network_memberships__network=network).first()
 
 
 # --- serializers ----------------------------------------------------------------------
@@ -200,10 +202,7 @@ class SponsorshipOutputSerializer(serializers.ModelSerializer):
         return {
             "id": obj.pate_id,
             "display_name": obj.pate.display_name,
-            "languages": [
-                {"language": skill.language_id, "level": skill.level}
-                for skill in obj.pate.languages.all()
-            ],
+            "languages": LanguageSkillSerializer(obj.pate.languages.all(), many=True).data,
         }
 
     def get_last_contact(self, obj: Sponsorship) -> str | None:
@@ -224,25 +223,24 @@ def _sponsorship_queryset(request: AuthenticatedRequest) -> QuerySet[Sponsorship
 
 
 class NetworkListApi(APIView):
+    class FilterSerializer(serializers.Serializer):
+        q = SearchField()
+        active = flag()
+
     class InputSerializer(serializers.Serializer):
-        center = serializers.IntegerField(required=False)
+        center = IdField(required=False)
         name = serializers.CharField(max_length=200)
         town = ScopedPlaceField(required=False, allow_null=True)
         district = serializers.CharField(max_length=200, required=False, allow_blank=True)
         description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
         is_active = serializers.BooleanField(default=True)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR),
-            OpenApiParameter("active", OpenApiTypes.BOOL),
-        ],
-        responses=NetworkOutputSerializer(many=True),
-    )
+    @extend_schema(parameters=[FilterSerializer], responses=NetworkOutputSerializer(many=True))
     def get(self, request: AuthenticatedRequest) -> Response:
         _require_network_user(request)
+        filters = parse_query(self.FilterSerializer, request)
         networks = selectors.network_list(
-            user=request.user, search=_search(request), active=_bool_param(request, "active")
+            user=request.user, search=filters["q"], active=filters["active"]
         ).prefetch_related("leads")
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(networks, request, view=self)
@@ -253,12 +251,23 @@ class NetworkListApi(APIView):
         if not IsCoordinator().has_permission(request, self):
             raise PermissionDenied
         serializer = self.InputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        center = center_for_create(
-            user=request.user, role=Role.COORDINATOR, center_id=data.pop("center", None)
-        )
-        network = services.network_create(actor=request.user, center=center, **data)
+
+        def create(data: dict[str, Any], *, checking: bool = False) -> Network | None:
+            fields = dict(data)
+            try:
+                center = center_for_create(
+                    user=request.user, role=Role.COORDINATOR, center_id=fields.pop("center", None)
+                )
+            except APIException:
+                if checking:
+                    return None  # the center's own error is the serializer's or comes below
+                raise
+            return services.network_create(
+                actor=request.user, center=center, **{"name": "", **fields}
+            )
+
+        data = validate_all_at_once(serializer, lambda parsed: create(parsed, checking=True))
+        network = create(data)
         return Response(NetworkOutputSerializer(network).data, status=status.HTTP_201_CREATED)
 
 
@@ -281,10 +290,14 @@ class NetworkDetailApi(APIView):
         serializer = self.InputSerializer(
             data=request.data, partial=True, context={"request": request}
         )
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        # Who may change what (a network lead only the description) is the service's rule.
-        network = services.network_update(actor=request.user, network=network, **data)
+
+        def update(data: dict[str, Any]) -> Network:
+            # Who may change what (a network lead only the description) is the service's rule.
+            return services.network_update(
+                actor=request.user, network=Network.objects.get(pk=network.pk), **data
+            )
+
+        network = update(validate_all_at_once(serializer, update))
         return Response(NetworkOutputSerializer(network).data)
 
 
@@ -316,24 +329,23 @@ class HouseholdInputSerializer(serializers.Serializer):
 
 
 class HouseholdListApi(APIView):
-    class InputSerializer(HouseholdInputSerializer):
-        network = serializers.IntegerField()
+    class FilterSerializer(serializers.Serializer):
+        q = SearchField()
+        network = IdField(required=False, allow_null=True, default=None)
+        waiting = flag()
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR),
-            OpenApiParameter("network", OpenApiTypes.INT),
-            OpenApiParameter("waiting", OpenApiTypes.BOOL),
-        ],
-        responses=HouseholdOutputSerializer(many=True),
-    )
+    class InputSerializer(HouseholdInputSerializer):
+        network = IdField()
+
+    @extend_schema(parameters=[FilterSerializer], responses=HouseholdOutputSerializer(many=True))
     def get(self, request: AuthenticatedRequest) -> Response:
         _require_network_user(request)
+        filters = parse_query(self.FilterSerializer, request)
         households = selectors.household_list(
             user=request.user,
-            network=_network_param(request),
-            search=_search(request),
-            waiting=_bool_param(request, "waiting"),
+            network=_filter_network(request, filters["network"]),
+            search=filters["q"],
+            waiting=filters["waiting"],
         )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(households, request, view=self)
@@ -343,16 +355,23 @@ class HouseholdListApi(APIView):
     def post(self, request: AuthenticatedRequest) -> Response:
         _require_network_user(request)
         serializer = self.InputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        network = _visible_network(request, data.pop("network"))
-        household = services.household_create(actor=request.user, network=network, **data)
+
+        def create(data: dict[str, Any]) -> Household | None:
+            fields = dict(data)
+            if "network" not in fields:
+                return None  # only when checking: the serializer names it
+            network = _visible_network(request, fields.pop("network"))
+            return services.household_create(
+                actor=request.user, network=network, **{"reference": "", **fields}
+            )
+
+        household = create(validate_all_at_once(serializer, create))
         return Response(HouseholdOutputSerializer(household).data, status=status.HTTP_201_CREATED)
 
 
 class HouseholdDetailApi(APIView):
     class InputSerializer(HouseholdInputSerializer):
-        network = serializers.IntegerField(required=False)
+        network = IdField(required=False)
         is_active = serializers.BooleanField(required=False)
 
     @extend_schema(responses=HouseholdOutputSerializer)
@@ -366,13 +385,24 @@ class HouseholdDetailApi(APIView):
         serializer = self.InputSerializer(
             data=request.data, partial=True, context={"request": request}
         )
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        if "network" in data:
-            data["network"] = _visible_network(request, data["network"])
-        household = services.household_update(
-            actor=request.user, household=Household.objects.get(pk=household.pk), **data
-        )
+
+        def update(data: dict[str, Any]) -> Household:
+            fields = dict(data)
+            problems: dict[str, list[Any]] = {}
+            if "network" in fields:
+                network = _network_or_none(request, fields.pop("network"))
+                if network is None:
+                    problems["network"] = [UNKNOWN_NETWORK]
+                else:
+                    fields["network"] = network
+            return service_call(
+                lambda: services.household_update(
+                    actor=request.user, household=Household.objects.get(pk=household.pk), **fields
+                ),
+                problems=problems,
+            )
+
+        household = update(validate_all_at_once(serializer, update))
         return Response(HouseholdOutputSerializer(household).data)
 
 
@@ -380,36 +410,34 @@ class HouseholdDetailApi(APIView):
 
 
 class SponsorshipListApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        network = serializers.IntegerField()
-        household = serializers.IntegerField()
-        pate = serializers.IntegerField()
+    class FilterSerializer(serializers.Serializer):
+        q = SearchField()
+        network = IdField(required=False, allow_null=True, default=None)
+        status = serializers.ChoiceField(
+            choices=[*Sponsorship.Status.choices, ("open", "open")],
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="A status, or open (not ended).",
+        )
+        quiet = flag(help_text="No check-in for 8 weeks")
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR),
-            OpenApiParameter("network", OpenApiTypes.INT),
-            OpenApiParameter(
-                "status",
-                OpenApiTypes.STR,
-                enum=[*Sponsorship.Status.values, "open"],
-            ),
-            OpenApiParameter("quiet", OpenApiTypes.BOOL, description="No check-in for 8 weeks"),
-        ],
-        responses=SponsorshipOutputSerializer(many=True),
-    )
+    class InputSerializer(serializers.Serializer):
+        network = IdField()
+        household = IdField()
+        pate = IdField()
+
+    @extend_schema(parameters=[FilterSerializer], responses=SponsorshipOutputSerializer(many=True))
     def get(self, request: AuthenticatedRequest) -> Response:
         _require_network_user(request)
-        wanted = request.query_params.get("status", "").strip()
-        if wanted and wanted not in [*Sponsorship.Status.values, "open"]:
-            raise ValidationError({"status": [_("Unknown status.")]})
+        filters = parse_query(self.FilterSerializer, request)
         sponsorships = (
             selectors.sponsorship_list(
                 user=request.user,
-                network=_network_param(request),
-                status=wanted,
-                quiet=bool(_bool_param(request, "quiet")),
-                search=_search(request),
+                network=_filter_network(request, filters["network"]),
+                status=filters["status"],
+                quiet=bool(filters["quiet"]),
+                search=filters["q"],
             )
             .select_related("household__town")
             .prefetch_related("check_ins", "household__languages", "pate__languages")
@@ -422,25 +450,36 @@ class SponsorshipListApi(APIView):
     def post(self, request: AuthenticatedRequest) -> Response:
         _require_network_user(request)
         serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        network = _visible_network(request, data["network"])
-        household = (
-            selectors.household_list(user=request.user, network=network)
-            .filter(pk=data["household"])
-            .first()
-        )
-        if household is None:
-            raise ValidationError({"household": [_("Unknown household in this network.")]})
-        pate = Volunteer.objects.filter(
-            pk=data["pate"], network_memberships__network=network
-        ).first()
-        if pate is None:
-            raise ValidationError({"pate": [_("Unknown Pate in this network.")]})
-        sponsorship = services.sponsorship_create(
-            actor=request.user, network=network, household=household, pate=pate
-        )
-        sponsorship = _sponsorship_queryset(request).get(pk=sponsorship.pk)
+
+        def create(data: dict[str, Any]) -> Sponsorship | None:
+            if "network" not in data:
+                return None  # only when checking: the serializer names it
+            network = _visible_network(request, data["network"])
+            problems: dict[str, list[Any]] = {}
+            household = pate = None
+            if "household" in data:
+                household = (
+                    selectors.household_list(user=request.user, network=network)
+                    .filter(pk=data["household"])
+                    .first()
+                )
+                if household is None:
+                    problems["household"] = [UNKNOWN_HOUSEHOLD]
+            if "pate" in data:
+                pate = _pate_or_none(network, data["pate"])
+                if pate is None:
+                    problems["pate"] = [UNKNOWN_PATE]
+            if problems:
+                raise ValidationError(problems)
+            if household is None or pate is None:
+                return None  # only when checking: the serializer names what is missing
+            return services.sponsorship_create(
+                actor=request.user, network=network, household=household, pate=pate
+            )
+
+        # The validated data has network, household and pate, so a sponsorship is created.
+        created = cast(Sponsorship, create(validate_all_at_once(serializer, create)))
+        sponsorship = _sponsorship_queryset(request).get(pk=created.pk)
         return Response(
             SponsorshipOutputSerializer(sponsorship).data, status=status.HTTP_201_CREATED
         )
@@ -472,17 +511,14 @@ class SponsorshipDetailApi(APIView):
     def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
         sponsorship = get_object_or_404(_sponsorship_queryset(request), pk=pk)
         serializer = self.InputSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        if "pate" in data:
-            pate = Volunteer.objects.filter(
-                pk=data["pate"], network_memberships__network=sponsorship.network_id
-            ).first()
-            if pate is None:
-                raise ValidationError({"pate": [_("Unknown Pate in this network.")]})
-            data["pate"] = pate
-        with transaction.atomic():
-            _apply_sponsorship_change(request, Sponsorship.objects.get(pk=sponsorship.pk), data)
+
+        def change(data: dict[str, Any]) -> None:
+            with transaction.atomic():
+                _apply_sponsorship_change(
+                    request, Sponsorship.objects.get(pk=sponsorship.pk), dict(data)
+                )
+
+        change(validate_all_at_once(serializer, change))
         sponsorship = _sponsorship_queryset(request).get(pk=pk)
         return Response(SponsorshipOutputSerializer(sponsorship).data)
 
@@ -490,21 +526,34 @@ class SponsorshipDetailApi(APIView):
 def _apply_sponsorship_change(
     request: AuthenticatedRequest, sponsorship: Sponsorship, data: dict
 ) -> None:
-    """Route a PATCH to the services: detail fields first, then the status transition."""
+    """Route a PATCH to the services: detail fields first, then the status transition.
+
+    :raises ValidationError: every problem of the request's own (an unknown Pate, fields
+        that belong to another transition) at once, before any service runs.
+    """
     Status = Sponsorship.Status
+    problems: dict[str, list[Any]] = {}
+    if "pate" in data:
+        pate = _pate_or_none(sponsorship.network_id, data["pate"])
+        if pate is None:
+            problems["pate"] = [UNKNOWN_PATE]
+        data["pate"] = pate
     target = data.pop("status", None)
     if target == sponsorship.status:
         target = None
     end_fields = {k: data.pop(k) for k in ("end_reason", "end_note", "ended_on") if k in data}
     if end_fields and target != Status.ENDED:
-        raise ValidationError(
-            {name: [_("Only when ending the sponsorship (status “ended”).")] for name in end_fields}
-        )
+        for name in end_fields:
+            problems[name] = [_("Only when ending the sponsorship (status “ended”).")]
+    if target == Status.ENDED and "end_reason" not in end_fields:
+        problems["end_reason"] = [_("Please give a reason for ending.")]
+    if target == Status.REQUESTED:
+        problems["status"] = [_("A sponsorship cannot go back to “requested”.")]
     started_on = data.pop("started_on", None)
     if started_on is not None and target != Status.TRIAL:
-        raise ValidationError(
-            {"started_on": [_("Only when the trial period starts (status “trial”).")]}
-        )
+        problems["started_on"] = [_("Only when the trial period starts (status “trial”).")]
+    if problems:
+        raise ValidationError(problems)
     actor = request.user
     if target == Status.TRIAL:
         trial_args = {k: data.pop(k) for k in ("intro_talk_on", "first_meeting_on") if k in data}
@@ -529,8 +578,6 @@ def _apply_sponsorship_change(
     elif target == Status.ACTIVE:
         services.sponsorship_activate(actor=actor, sponsorship=sponsorship)
     elif target == Status.ENDED:
-        if "end_reason" not in end_fields:
-            raise ValidationError({"end_reason": [_("Please give a reason for ending.")]})
         services.sponsorship_end(
             actor=actor,
             sponsorship=sponsorship,
@@ -538,8 +585,6 @@ def _apply_sponsorship_change(
             note=end_fields.get("end_note", ""),
             ended_on=end_fields.get("ended_on"),
         )
-    else:
-        raise ValidationError({"status": [_("A sponsorship cannot go back to “requested”.")]})
 
 
 def _without(data: dict, names: set[str]) -> dict:

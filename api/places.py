@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.filters import SearchField, parse_query
 from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest
 from core.models import Place
@@ -21,14 +22,16 @@ class PlaceOutputSerializer(serializers.ModelSerializer):
 
 
 class PlaceListApi(APIView):
-    @extend_schema(responses=PlaceOutputSerializer(many=True))
-    def get(self, request: AuthenticatedRequest) -> Response:
-        kind = request.query_params.get("kind", "")
-        places = place_list(
-            user=request.user,
-            search=request.query_params.get("q", "").strip()[:100],
-            kind=kind if kind in Place.Kind.values else "",
+    class FilterSerializer(serializers.Serializer):
+        q = SearchField(help_text="Part of the name, town or postcode.")
+        kind = serializers.ChoiceField(
+            choices=Place.Kind.choices, required=False, allow_blank=True, default=""
         )
+
+    @extend_schema(parameters=[FilterSerializer], responses=PlaceOutputSerializer(many=True))
+    def get(self, request: AuthenticatedRequest) -> Response:
+        filters = parse_query(self.FilterSerializer, request)
+        places = place_list(user=request.user, search=filters["q"], kind=filters["kind"])
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(places, request, view=self)
         return paginator.get_paginated_response(PlaceOutputSerializer(page, many=True).data)

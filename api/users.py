@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.filters import SearchField, parse_query
 from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest, IsCoordinator
 from core.models import Role, User
@@ -23,14 +24,16 @@ class UserOutputSerializer(serializers.ModelSerializer):
 class UserListApi(APIView):
     permission_classes = [IsCoordinator]
 
-    @extend_schema(responses=UserOutputSerializer(many=True))
-    def get(self, request: AuthenticatedRequest) -> Response:
-        role = request.query_params.get("role", "")
-        users = member_list(
-            user=request.user,
-            search=request.query_params.get("q", "").strip()[:100],
-            role=role if role in Role.values else "",
+    class FilterSerializer(serializers.Serializer):
+        q = SearchField(help_text="Part of the name or login.")
+        role = serializers.ChoiceField(
+            choices=Role.choices, required=False, allow_blank=True, default=""
         )
+
+    @extend_schema(parameters=[FilterSerializer], responses=UserOutputSerializer(many=True))
+    def get(self, request: AuthenticatedRequest) -> Response:
+        filters = parse_query(self.FilterSerializer, request)
+        users = member_list(user=request.user, search=filters["q"], role=filters["role"])
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(users, request, view=self)
         return paginator.get_paginated_response(UserOutputSerializer(page, many=True).data)

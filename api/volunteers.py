@@ -24,13 +24,12 @@ Phone numbers are E.164 in both directions (input may be national, e.g. "0151 23
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
@@ -39,11 +38,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.centers import center_for_create
+from api.filters import SearchField, parse_query
 from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest
-from api.serializers import ItemSerializer
-from core.forms import check_service
+from api.serializers import (
+    IdField,
+    LanguageSkillSerializer,
+    PaperworkSerializer,
+    SlotSerializer,
+    availability_field,
+    language_pairs,
+    languages_field,
+    slot_tuples,
+    validate_all_at_once,
+)
 from core.models import Center, Role
+from core.params import parse_id
 from core.scoping import has_role
 from volunteers import selectors, services
 from volunteers.models import Absence, Interest, Volunteer
@@ -58,37 +68,11 @@ from volunteers.throttling import RegistrationThrottle
 # --------------------------------------------------------------------------- serializers
 
 
-class LanguageSkillSerializer(ItemSerializer):
-    language = serializers.CharField(max_length=20, source="language_id")
-    level = serializers.CharField(max_length=20)
-
-
-class SlotSerializer(ItemSerializer):
-    weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 = Monday")
-    start = serializers.TimeField(format="%H:%M", source="start_time")
-    end = serializers.TimeField(format="%H:%M", source="end_time")
-
-
 class AbsenceSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     start_date = serializers.DateField()
     end_date = serializers.DateField(help_text="Last day (inclusive).")
     reason = serializers.ChoiceField(choices=Absence.Reason.choices, default=Absence.Reason.OTHER)
-
-
-class PaperworkSerializer(serializers.Serializer):
-    pledge_signed = serializers.BooleanField()
-    police_certificate_valid = serializers.BooleanField()
-    police_certificate_valid_until = serializers.DateField(allow_null=True)
-    child_clearance = serializers.BooleanField()
-    extended_certificate_valid_until = serializers.DateField(allow_null=True)
-    basic_course = serializers.BooleanField()
-    cleared_for_offers = serializers.BooleanField()
-    missing = serializers.ListField(child=serializers.CharField())
-    expiring = serializers.SerializerMethodField()
-
-    def get_expiring(self, obj: selectors.PaperworkStatus) -> list[dict[str, str]]:
-        return [{"item": code, "due": due.isoformat()} for code, due in obj.expiring]
 
 
 class VolunteerOutputSerializer(serializers.Serializer):
@@ -119,6 +103,7 @@ class VolunteerOutputSerializer(serializers.Serializer):
     absences = AbsenceSerializer(many=True, source="absences.all")
     paperwork = serializers.SerializerMethodField()
 
+    @extend_schema_field(PaperworkSerializer)
     def get_paperwork(self, obj: Volunteer) -> dict[str, Any]:
         statuses = self.context.get("paperwork") or {}
         status_ = statuses.get(obj.pk) or selectors.paperwork_status(volunteer=obj)
@@ -132,18 +117,6 @@ def _with_parts(volunteers: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
 def _output(volunteer: Volunteer) -> dict[str, Any]:
     fresh = _with_parts(Volunteer.objects.select_related("home_place")).get(pk=volunteer.pk)
     return VolunteerOutputSerializer(fresh).data
-
-
-def _pairs(languages: list[dict[str, str]] | None) -> list[tuple[str, str]] | None:
-    if languages is None:
-        return None
-    return [(item["language_id"], item["level"]) for item in languages]
-
-
-def _slots(availability: list[dict[str, Any]] | None) -> list[tuple[int, Any, Any]] | None:
-    if availability is None:
-        return None
-    return [(item["weekday"], item["start_time"], item["end_time"]) for item in availability]
 
 
 def _scoped(request: AuthenticatedRequest) -> QuerySet[Volunteer]:
@@ -177,13 +150,13 @@ class VolunteerRegisterApi(APIView):
         last_name = serializers.CharField(help_text="At most 100 characters.")
         email = serializers.CharField(help_text="An e-mail address; confirmed by a link.")
         phone = serializers.CharField(help_text="German or international, e.g. 0151 23456789.")
-        place = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        place = IdField(required=False, allow_null=True)
         postcode = serializers.CharField(max_length=5, required=False, allow_blank=True)
-        languages = LanguageSkillSerializer(many=True)
+        languages = languages_field()
         interests = serializers.ListField(
             child=serializers.ChoiceField(choices=Interest.choices), max_length=10, default=list
         )
-        availability = SlotSerializer(many=True, default=list)
+        availability = availability_field(default=list)
         privacy_consent = serializers.BooleanField()
         privacy_version = serializers.CharField(
             max_length=40,
@@ -213,9 +186,9 @@ class VolunteerRegisterApi(APIView):
             phone=data["phone"],
             place=data.get("place"),
             postcode=data.get("postcode", ""),
-            languages=_pairs(data["languages"]) or [],
+            languages=language_pairs(data["languages"]) or [],
             interests=data["interests"],
-            availability=_slots(data["availability"]) or [],
+            availability=slot_tuples(data["availability"]) or [],
             privacy_consent=data["privacy_consent"],
             privacy_version=data["privacy_version"],
             username=data["username"],
@@ -227,9 +200,10 @@ class VolunteerRegisterApi(APIView):
 
 def _center_by_id_or_slug(value: str) -> Center:
     value = value.strip()
+    center_id = parse_id(value)
     center = (
-        Center.objects.filter(pk=int(value)).first()
-        if value.isascii() and value.isdigit() and len(value) < 12
+        Center.objects.filter(pk=center_id).first()
+        if center_id is not None
         else Center.objects.filter(slug=value).first()
     )
     if center is None:
@@ -247,7 +221,7 @@ class VolunteerInputSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=100)
     email = serializers.EmailField(max_length=254)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    place = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    place = IdField(required=False, allow_null=True)
     postcode = serializers.CharField(max_length=5, required=False, allow_blank=True)
     home_lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     home_lon = serializers.FloatField(
@@ -257,8 +231,8 @@ class VolunteerInputSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=Interest.choices), max_length=10, required=False
     )
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    languages = LanguageSkillSerializer(many=True, required=False)
-    availability = SlotSerializer(many=True, required=False)
+    languages = languages_field(required=False)
+    availability = availability_field(required=False)
 
 
 #: What a volunteer may PATCH on their own record.
@@ -275,77 +249,49 @@ SELF_WRITABLE = {
 }
 
 
-def _validate_all_at_once(
-    serializer: serializers.Serializer, check: Callable[[dict[str, Any]], object]
-) -> dict[str, Any]:
-    """The serializer's data, or a 400 naming every bad field at once.
-
-    When the serializer refuses some fields, ``check`` (the service call) still runs for
-    its checks only, with the text fields that parsed (core.forms.check_service: rolled
-    back), so its messages about the other fields come in the same answer.
-
-    :raises ValidationError: the serializer's and the service's field errors together.
-    """
-    if serializer.is_valid():
-        return dict(serializer.validated_data)
-    errors: dict[str, Any] = dict(serializer.errors)
-    raw = serializer.initial_data if isinstance(serializer.initial_data, dict) else {}
-    parsed = {
-        name: raw[name]
-        for name, field in serializer.fields.items()
-        if name in raw
-        and name not in errors
-        and isinstance(field, serializers.CharField)
-        and isinstance(raw[name], str)
-    }
-    refused = check_service(lambda: check(parsed))
-    if refused is not None and hasattr(refused, "error_dict"):
-        for key, messages in refused.message_dict.items():
-            name = "place" if key == "home_place" else key
-            errors.setdefault(name, messages)
-    raise ValidationError(errors)
+#: Service field names → the API's.
+FIELD_MAP = {"home_place": "place"}
 
 
 def _service_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Validated input as keyword arguments of ``volunteer_create``/``volunteer_change``."""
     fields = dict(data)
     if "place" in fields:
         fields["home_place"] = fields.pop("place")
-    fields.pop("languages", None)
-    fields.pop("availability", None)
+    if "languages" in fields:
+        fields["languages"] = language_pairs(fields["languages"])
+    if "availability" in fields:
+        fields["availability"] = slot_tuples(fields["availability"])
     return fields
 
 
 class VolunteerListApi(APIView):
-    class CreateInputSerializer(VolunteerInputSerializer):
-        center = serializers.IntegerField(required=False)
+    class FilterSerializer(serializers.Serializer):
+        q = SearchField(help_text="Part of name, e-mail or phone.")
+        status = serializers.ChoiceField(
+            choices=Volunteer.Status.choices, required=False, allow_blank=True, default=""
+        )
+        language = SearchField(max_length=12, help_text="Language code, e.g. ar.")
+        place = IdField(required=False, allow_null=True, default=None, help_text="Id of the town.")
+        interest = serializers.ChoiceField(
+            choices=Interest.choices, required=False, allow_blank=True, default=""
+        )
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Part of name, e-mail or phone."),
-            OpenApiParameter("status", str, enum=Volunteer.Status.values),
-            OpenApiParameter("language", str, description="Language code, e.g. ar."),
-            OpenApiParameter("place", int, description="Id of the town."),
-            OpenApiParameter("interest", str, enum=Interest.values),
-        ],
-        responses=VolunteerOutputSerializer(many=True),
-    )
+    class CreateInputSerializer(VolunteerInputSerializer):
+        center = IdField(required=False)
+
+    @extend_schema(parameters=[FilterSerializer], responses=VolunteerOutputSerializer(many=True))
     def get(self, request: AuthenticatedRequest) -> Response:
         if not selectors.may_list_volunteers(user=request.user):
             raise PermissionDenied
-        params = request.query_params
-        status_ = params.get("status", "")
-        interest = params.get("interest", "")
-        try:
-            place_id = int(params.get("place", "") or 0) or None
-        except ValueError:
-            place_id = None
+        filters = parse_query(self.FilterSerializer, request)
         volunteers = selectors.volunteer_list(
             user=request.user,
-            search=params.get("q", "").strip()[:100],
-            status=status_ if status_ in Volunteer.Status.values else "",
-            language=params.get("language", "")[:12],
-            place_id=place_id,
-            interest=interest if interest in Interest.values else "",
+            search=filters["q"],
+            status=filters["status"],
+            language=filters["language"],
+            place_id=filters["place"],
+            interest=filters["interest"],
         )
         paginator = PageNumberPagination()
         # Our paginator always has a page size, so DRF returns a page, never None.
@@ -365,35 +311,25 @@ class VolunteerListApi(APIView):
         serializer = self.CreateInputSerializer(data=request.data)
 
         def check(parsed: dict[str, Any]) -> object:
-            center_field = serializer.fields["center"]
+            fields = _service_fields(parsed)
             try:
-                raw_center = serializer.initial_data.get("center")
-                center_id = None if raw_center is None else center_field.run_validation(raw_center)
                 center = center_for_create(
-                    user=request.user, role=Role.COORDINATOR, center_id=center_id
+                    user=request.user, role=Role.COORDINATOR, center_id=fields.pop("center", None)
                 )
             except APIException:
                 return None  # the center's own error is the serializer's or comes below
             return services.volunteer_create(
                 actor=request.user,
                 center=center,
-                first_name=parsed.get("first_name", ""),
-                last_name=parsed.get("last_name", ""),
-                email=parsed.get("email", ""),
-                phone=parsed.get("phone", ""),
-                postcode=parsed.get("postcode", ""),
+                **{"first_name": "", "last_name": "", "email": "", **fields},
             )
 
-        data = _validate_all_at_once(serializer, check)
+        data = validate_all_at_once(serializer, check, field_map=FIELD_MAP)
         center = center_for_create(
             user=request.user, role=Role.COORDINATOR, center_id=data.pop("center", None)
         )
         volunteer = services.volunteer_create(
-            actor=request.user,
-            center=center,
-            languages=_pairs(data.get("languages")),
-            availability=_slots(data.get("availability")),
-            **_service_fields(data),
+            actor=request.user, center=center, **_service_fields(data)
         )
         return Response(_output(volunteer), status=status.HTTP_201_CREATED)
 
@@ -409,11 +345,12 @@ class VolunteerDetailApi(APIView):
     def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
         volunteer = get_object_or_404(_scoped(request), pk=pk)
         serializer = VolunteerInputSerializer(data=request.data, partial=True)
-        data = _validate_all_at_once(
+        data = validate_all_at_once(
             serializer,
             lambda parsed: services.volunteer_change(
                 actor=request.user, volunteer=volunteer, **_service_fields(parsed)
             ),
+            field_map=FIELD_MAP,
         )
         if not _is_coordinator_of(request, volunteer):
             if not _is_self(request, volunteer):
@@ -422,11 +359,7 @@ class VolunteerDetailApi(APIView):
             if forbidden:
                 raise PermissionDenied(str(SELF_EDIT_FORBIDDEN))
         volunteer = services.volunteer_change(
-            actor=request.user,
-            volunteer=volunteer,
-            languages=_pairs(data.get("languages")),
-            availability=_slots(data.get("availability")),
-            **_service_fields(data),
+            actor=request.user, volunteer=volunteer, **_service_fields(data)
         )
         return Response(_output(volunteer))
 

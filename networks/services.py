@@ -236,6 +236,22 @@ def network_pate_erase(*, actor: User | None, volunteer: Volunteer) -> None:
 # --- households -----------------------------------------------------------------------
 
 
+def _collect(errors: dict[str, list[Any]], exc: ValidationError) -> None:
+    """Add a service's refusal to ``errors`` (field → messages), so several checks are
+    reported together."""
+    for field, messages in exc.message_dict.items():
+        errors.setdefault(field, []).extend(messages)
+
+
+def _full_clean(obj: Any, errors: dict[str, list[Any]]) -> None:
+    """``obj.full_clean()`` for the fields ``errors`` does not name yet; its refusals join
+    ``errors``."""
+    try:
+        obj.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        _collect(errors, exc)
+
+
 def _check_languages(languages: Iterable[Language | str]) -> list[Language]:
     codes = [lang.pk if isinstance(lang, Language) else str(lang) for lang in languages]
     found = {lang.pk: lang for lang in Language.objects.filter(pk__in=codes)}
@@ -259,10 +275,20 @@ def household_create(
     needs: list[str] | None = None,
     waiting_since: date | None = None,
 ) -> Household:
-    """Register a newcomer household (by pseudonymous reference) waiting in ``network``."""
-    langs = _check_languages(languages)
+    """Register a newcomer household (by pseudonymous reference) waiting in ``network``.
+
+    :raises ValidationError: every field error at once (unknown languages, a waiting date in
+        the future, the model's checks); nothing is stored then.
+    """
+    errors: dict[str, list[Any]] = {}
+    langs: list[Language] = []
+    try:
+        langs = _check_languages(languages)
+    except ValidationError as exc:
+        _collect(errors, exc)
     waiting_since = waiting_since or timezone.localdate()
-    reject_future_date(waiting_since, "waiting_since")
+    if problem := future_date_problem(waiting_since):
+        errors["waiting_since"] = [problem]
     household = Household(
         center_id=network.center_id,
         network=network,
@@ -272,7 +298,9 @@ def household_create(
         needs=list(dict.fromkeys(needs or [])),
         waiting_since=waiting_since,
     )
-    household.full_clean()
+    _full_clean(household, errors)
+    if errors:
+        raise ValidationError(errors)
     household.save()
     household.languages.set(langs)
     audit_log(actor=actor, action=AuditEvent.Action.CREATE, obj=household)
@@ -290,29 +318,38 @@ def household_update(
     """Change a household's reference, size, town, needs, network, waiting date or active flag.
 
     ``languages`` replaces the household's languages when given.
+
+    :raises ValidationError: every field error at once; nothing is stored then.
     """
     reject_unknown_fields(fields, HOUSEHOLD_FIELDS)
+    errors: dict[str, list[Any]] = {}
     if "reference" in fields:
         fields["reference"] = str(fields["reference"]).strip()
     if "needs" in fields and isinstance(fields["needs"], list):
         fields["needs"] = list(dict.fromkeys(fields["needs"]))
-    reject_future_date(fields.get("waiting_since"), "waiting_since")
+    if problem := future_date_problem(fields.get("waiting_since")):
+        errors["waiting_since"] = [problem]
     new_network = fields.get("network")
     if (
         new_network is not None
         and new_network.pk != household.network_id
         and household.sponsorships.open().exists()
     ):
-        raise ValidationError(
-            {"network": _("The household has an open sponsorship in its network.")}
-        )
+        errors["network"] = [_("The household has an open sponsorship in its network.")]
+    langs: list[Language] | None = None
+    if languages is not None:
+        try:
+            langs = _check_languages(languages)
+        except ValidationError as exc:
+            _collect(errors, exc)
     changed = changed_fields(household, fields)
     for name, value in fields.items():
         setattr(household, name, value)
-    household.full_clean()
+    _full_clean(household, errors)
+    if errors:
+        raise ValidationError(errors)
     household.save()
-    if languages is not None:
-        langs = _check_languages(languages)
+    if langs is not None:
         if {lang.pk for lang in langs} != set(household.languages.values_list("pk", flat=True)):
             changed.append("languages")
         household.languages.set(langs)
