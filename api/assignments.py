@@ -181,6 +181,7 @@ class AssignmentListApi(APIView):
             date_from=data.get("from"),
             date_to=data.get("to"),
             upcoming=data.get("upcoming"),
+            settlement=True,
         )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(assignments, request, view=self)
@@ -192,7 +193,7 @@ class AssignmentListApi(APIView):
 class AssignmentDetailApi(APIView):
     @extend_schema(operation_id="assignments_retrieve", responses=AssignmentOutputSerializer)
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
-        assignment = selectors.assignment_get(user=request.user, pk=pk)
+        assignment = selectors.assignment_get(user=request.user, pk=pk, settlement=True)
         volunteer = assignment.interpreter.volunteer
         audit_view(
             actor=request.user,
@@ -225,7 +226,7 @@ class AssignmentCancelApi(APIView):
         services.assignment_cancel(
             actor=request.user, assignment=assignment, reason=serializer.validated_data["reason"]
         )
-        fresh = selectors.assignment_get(user=request.user, pk=pk)
+        fresh = selectors.assignment_get(user=request.user, pk=pk, settlement=True)
         return Response(_output(fresh, user=request.user))
 
 

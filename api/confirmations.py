@@ -98,7 +98,7 @@ def validated_all_at_once(
 
 
 def _assignment_output(user: Any, pk: int) -> dict[str, Any]:
-    fresh = selectors.assignment_get(user=user, pk=pk)
+    fresh = selectors.assignment_get(user=user, pk=pk, settlement=True)
     return AssignmentOutputSerializer(fresh, context={"user": user}).data
 
 

@@ -202,15 +202,22 @@ def offer_get(*, user: User, pk: Any) -> Offer:
     return found
 
 
-def _assignments_with_details(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
-    return assignments.select_related(
+def _assignments_with_details(
+    assignments: QuerySet[Assignment], *, settlement: bool = False
+) -> QuerySet[Assignment]:
+    """With the relations a list shows; ``settlement`` adds the allowance entries and the
+    current Einsatznachweis entries (two queries more, for the API and the queues)."""
+    assignments = assignments.select_related(
         "request__language",
         "request__center",
         "request__department",
         "request__place",
         "request__created_by",
         "interpreter__volunteer__home_place",
-    ).prefetch_related(
+    )
+    if not settlement:
+        return assignments
+    return assignments.prefetch_related(
         "allowance_entries",
         Prefetch(
             "confirmations",
@@ -227,10 +234,12 @@ def assignment_list(
     date_to: date | None = None,
     upcoming: bool | None = None,
     now: datetime | None = None,
+    settlement: bool = False,
 ) -> QuerySet[Assignment]:
     """Assignments the user may see (own, department's, center's), by start.
 
     :param upcoming: ``True`` for those not yet ended, ``False`` for past ones.
+    :param settlement: load the allowance and Einsatznachweis entries too.
     """
     now = now or timezone.now()
     assignments = Assignment.objects.visible_to(user)
@@ -244,12 +253,17 @@ def assignment_list(
         assignments = assignments.filter(end__lte=now).order_by("-start", "-id")
     else:
         assignments = assignments.order_by("start", "id")
-    return _assignments_with_details(assignments)
+    return _assignments_with_details(assignments, settlement=settlement)
 
 
-def assignment_get(*, user: User, pk: Any) -> Assignment:
-    """One assignment the user may see, else 404."""
-    found = _assignments_with_details(Assignment.objects.visible_to(user)).filter(pk=pk).first()
+def assignment_get(*, user: User, pk: Any, settlement: bool = False) -> Assignment:
+    """One assignment the user may see, else 404 (``settlement``: with the allowance and
+    Einsatznachweis entries)."""
+    found = (
+        _assignments_with_details(Assignment.objects.visible_to(user), settlement=settlement)
+        .filter(pk=pk)
+        .first()
+    )
     if found is None:
         raise Http404
     return found
@@ -310,11 +324,12 @@ def confirmations_due(*, user: User, now: datetime | None = None) -> QuerySet[As
     requesting side's Einsatznachweis; the longest-ended first."""
     now = now or timezone.now()
     answered = Confirmation.objects.current().filter(side=Confirmation.Side.REQUESTER)
-    return _assignments_with_details(
+    due = (
         _requesting_scope(user)
         .filter(status=Assignment.Status.UPCOMING, end__lte=now)
         .exclude(pk__in=answered.values("assignment_id"))
-    ).order_by("end", "id")
+    )
+    return _assignments_with_details(due, settlement=True).order_by("end", "id")
 
 
 def confirmations_queue(*, user: User, now: datetime | None = None) -> QuerySet[Assignment]:
@@ -328,7 +343,7 @@ def confirmations_queue(*, user: User, now: datetime | None = None) -> QuerySet[
     waiting = Q(status=Assignment.Status.DISPUTED) | Q(
         status=Assignment.Status.UPCOMING, end__lte=now - QUEUE_AFTER
     )
-    return _assignments_with_details(mine.filter(waiting)).order_by(
+    return _assignments_with_details(mine.filter(waiting), settlement=True).order_by(
         Case(When(status=Assignment.Status.DISPUTED, then=0), default=1), "end", "id"
     )
 
