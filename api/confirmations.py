@@ -26,14 +26,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.fields import SkipField, empty
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.assignments import AssignmentOutputSerializer
 from api.interpreter_requests import RequestOutputSerializer, enum_field, request_output
 from api.permissions import AuthenticatedRequest
-from core.forms import check_service
+from api.serializers import validate_all_at_once
 from core.models import Role
 from core.scoping import has_role
 from requests import confirmations, selectors
@@ -71,30 +70,10 @@ class ConfirmInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-def validated_all_at_once(
-    serializer: serializers.Serializer, call: Callable[..., object]
-) -> dict[str, Any]:
-    """The serializer's data, or a 400 naming every bad field at once: when some fields do
-    not parse, the service still runs for its checks only (rolled back) with the fields that
-    did, and its messages about those come in the same answer."""
-    if serializer.is_valid():
-        return dict(serializer.validated_data)
-    errors: dict[str, Any] = dict(serializer.errors)
-    raw = serializer.initial_data
-    if isinstance(raw, dict):
-        values: dict[str, Any] = {}
-        for name, field in serializer.fields.items():
-            try:
-                values[name] = field.run_validation(raw.get(name, empty))
-            except SkipField:
-                continue
-            except ValidationError:
-                values[name] = None
-        refused = check_service(lambda: call(**values))
-        if refused is not None and hasattr(refused, "error_dict"):
-            for key, messages in refused.message_dict.items():
-                errors.setdefault(key, messages)
-    raise ValidationError(errors)
+def checked(call: Callable[..., object]) -> Callable[[dict[str, Any]], object]:
+    """The service call for :func:`api.serializers.validate_all_at_once`'s check run (a
+    ``took_place`` that did not parse is passed as ``None``: the service names it too)."""
+    return lambda values: call(**{"took_place": None, **values})
 
 
 def _assignment_output(user: Any, pk: int) -> dict[str, Any]:
@@ -124,7 +103,7 @@ class RequestConfirmApi(APIView):
                 **values,
             )
 
-        data = validated_all_at_once(ConfirmInputSerializer(data=request.data), record)
+        data = validate_all_at_once(ConfirmInputSerializer(data=request.data), checked(record))
         record(**data)
         fresh = selectors.request_get(user=request.user, pk=pk)
         return Response(request_output(fresh, user=request.user))
@@ -149,7 +128,7 @@ class AssignmentConfirmApi(APIView):
                 **values,
             )
 
-        data = validated_all_at_once(ConfirmInputSerializer(data=request.data), record)
+        data = validate_all_at_once(ConfirmInputSerializer(data=request.data), checked(record))
         record(**data)
         return Response(_assignment_output(request.user, pk))
 
@@ -170,7 +149,7 @@ class AssignmentDecideApi(APIView):
                 actor=request.user, assignment=assignment, **values
             )
 
-        data = validated_all_at_once(ConfirmInputSerializer(data=request.data), decide)
+        data = validate_all_at_once(ConfirmInputSerializer(data=request.data), checked(decide))
         decide(**data)
         return Response(_assignment_output(request.user, pk))
 
