@@ -44,7 +44,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db.models import Max
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -112,12 +112,9 @@ def _url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _link(name: str, *args: Any, fallback: str = "home") -> str:
-    """The absolute URL of a page (of ``fallback`` while that page is not installed)."""
-    try:
-        return _url(reverse(name, args=args))
-    except NoReverseMatch:
-        return _url(reverse(fallback))
+def _link(name: str, *args: Any) -> str:
+    """The absolute URL of a page."""
+    return _url(reverse(name, args=args))
 
 
 def _address(request: InterpreterRequest) -> str:
@@ -387,7 +384,7 @@ def request_assigned(assignment: Assignment, *, now: dt.datetime | None = None) 
             "when": _when(request),
             "place": _address(request),
             "department": request.department.name,
-            "link": _link("assignment-detail", assignment.pk, fallback="assignment-list"),
+            "link": _link("assignment-detail", assignment.pk),
         }
         sms = _("Booked: %(language)s, %(when)s, %(place)s.") % {
             "language": request.language.name,
@@ -464,7 +461,7 @@ def assignment_reminder(assignment: Assignment, *, now: dt.datetime | None = Non
             "when": _when(request),
             "place": _address(request),
             "department": request.department.name,
-            "link": _link("assignment-detail", assignment.pk, fallback="assignment-list"),
+            "link": _link("assignment-detail", assignment.pk),
         }
         subject = _("Reminder: %(language)s on %(when)s") % facts
         body = (
@@ -678,7 +675,7 @@ def confirmation_due(assignment: Assignment, *, now: dt.datetime | None = None) 
             "id": request.pk,
             "language": request.language.name,
             "when": _when(request),
-            "link": _link("request-confirm", request.pk, fallback="request-list"),
+            "link": _link("request-confirm", request.pk),
         }
         subject = _("Einsatznachweis due: request #%(id)s") % facts
         body = (
@@ -703,7 +700,7 @@ def confirmation_disputed(assignment: Assignment, *, now: dt.datetime | None = N
             "id": request.pk,
             "language": request.language.name,
             "when": _when(request),
-            "link": _link("confirmation-decide", assignment.pk, fallback="home"),
+            "link": _link("confirmation-decide", assignment.pk),
         }
         subject = _("Einsatznachweis disputed: request #%(id)s") % facts
         body = (

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from core.messaging import messages_retry
@@ -510,3 +511,25 @@ def test_a_message_the_backend_refused_does_not_block_the_others(
     assert [row[2] for row in sent(scene)] == ["email", "in_app"]
     failed = Notification.objects.get(channel="sms")
     assert failed.attempts == 1 and failed.retry_at is not None
+
+
+@pytest.mark.parametrize(
+    ("event", "url_name", "to"),
+    [
+        ("confirmation_due", "request-confirm", "caseworker"),
+        ("confirmation_disputed", "confirmation-decide", "coordinator"),
+        ("assignment_reminder", "assignment-detail", "interpreter"),
+    ],
+)
+def test_the_message_links_to_the_page_where_the_work_is_done(
+    scene: Scene, event: str, url_name: str, to: str
+) -> None:
+    obj = EVENTS[event][0](scene)
+    tasks.notify(event, obj.pk)
+    pk = obj.request_id if url_name == "request-confirm" else obj.pk
+    body = next(
+        row.body
+        for row in Notification.objects.filter(event=event, channel="email")
+        if scene.who(row.recipient_id) == to
+    )
+    assert reverse(url_name, args=[pk]) in body
