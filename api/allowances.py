@@ -20,15 +20,15 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.filters import parse_query
 from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest
+from api.serializers import IdField
 from core.models import Role
 from core.scoping import has_role
 from requests import selectors
 from requests.models import AllowanceEntry
 from sprachpool.models import InterpreterProfile
-
-MAX_ID = 2**31 - 1
 
 
 class AllowanceOutputSerializer(serializers.Serializer):
@@ -67,7 +67,7 @@ def _may_see(user: Any) -> bool:
 class AllowanceListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         year = serializers.IntegerField(min_value=2000, max_value=2999, required=False)
-        interpreter = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+        interpreter = IdField(required=False)
 
     @extend_schema(
         operation_id="allowances_list",
@@ -80,12 +80,9 @@ class AllowanceListApi(APIView):
     def get(self, request: AuthenticatedRequest) -> Response:
         if not _may_see(request.user):
             raise PermissionDenied
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
+        filters = parse_query(self.FilterSerializer, request)
         entries = selectors.allowance_list(
-            user=request.user,
-            year=filters.validated_data.get("year"),
-            interpreter=filters.validated_data.get("interpreter"),
+            user=request.user, year=filters.get("year"), interpreter=filters.get("interpreter")
         )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(entries, request, view=self)
@@ -122,8 +119,7 @@ class AllowanceSummaryApi(APIView):
     def get(self, request: AuthenticatedRequest) -> Response:
         if not has_role(request.user, Role.VOLUNTEER):
             raise PermissionDenied
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
+        filters = parse_query(self.FilterSerializer, request)
         profile = (
             InterpreterProfile.objects.select_related("volunteer")
             .filter(volunteer__user=request.user)
@@ -131,7 +127,7 @@ class AllowanceSummaryApi(APIView):
         )
         if profile is None:
             raise NotFound
-        year = filters.validated_data.get("year") or timezone.localdate().year
+        year = filters.get("year") or timezone.localdate().year
         summary = selectors.allowance_summary(interpreter=profile, year=year)
         data = {
             "year": summary.year,
