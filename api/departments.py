@@ -10,8 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.centers import center_for_create
+from api.filters import SearchField, parse_query
 from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest, IsCoordinator, require_role
+from api.serializers import IdField
 from core import services
 from core.models import Department, Role
 from core.selectors import department_list
@@ -24,17 +26,20 @@ class DepartmentOutputSerializer(serializers.ModelSerializer):
 
 
 class DepartmentListApi(APIView):
+    class FilterSerializer(serializers.Serializer):
+        q = SearchField(help_text="Part of the name or cost centre.")
+
     class InputSerializer(serializers.Serializer):
-        center = serializers.IntegerField(required=False)
+        center = IdField(required=False)
         name = serializers.CharField(max_length=200)
         kind = serializers.ChoiceField(choices=Department.Kind.choices, default="other")
         cost_centre = serializers.CharField(max_length=40, required=False, allow_blank=True)
         email = serializers.EmailField(required=False, allow_blank=True)
         is_active = serializers.BooleanField(default=True)
 
-    @extend_schema(responses=DepartmentOutputSerializer(many=True))
+    @extend_schema(parameters=[FilterSerializer], responses=DepartmentOutputSerializer(many=True))
     def get(self, request: AuthenticatedRequest) -> Response:
-        search = request.query_params.get("q", "").strip()[:100]
+        search = parse_query(self.FilterSerializer, request)["q"]
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(
             department_list(user=request.user, search=search), request, view=self

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from core.models import Place, Role
+from core.models import Department, Place, Role
 from tests.core.test_params import BAD_IDS
 from tests.factories import PlaceFactory
 from tests.networks.factories import HouseholdFactory, NetworkFactory, SponsorshipFactory
@@ -110,3 +110,18 @@ def test_a_town_id_in_other_digits_is_not_read_as_that_number(api_as, tenant, re
 def test_a_long_search_is_cut_not_refused(api_as, records):
     response = api_as(Role.COORDINATOR).get("/api/v1/volunteers/", {"q": "x" * 500})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", NO_IDS)
+def test_an_id_in_a_body_follows_the_same_rule(api_as, tenant, value):
+    """ "١" is no id in a body either: it does not name the center with id 1."""
+    other_digits = str(tenant.center.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    before = Department.objects.count()
+    client = api_as(Role.COORDINATOR)
+    for center in (value, other_digits):
+        response = client.post(
+            "/api/v1/departments/", {"name": "Jobcenter", "center": center}, format="json"
+        )
+        assert response.status_code == 400, response.content
+        assert "center" in response.json()
+    assert Department.objects.count() == before
