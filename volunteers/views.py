@@ -260,7 +260,7 @@ def volunteer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         place_id=place_id,
         interest=interest,
         paperwork_missing=missing,
-    ).prefetch_related("languages")
+    ).prefetch_related("languages__language")
     page = paginate(request, volunteers)
     statuses = selectors.paperwork_status_for(volunteers=page.object_list)
     rows = [(v, statuses[v.pk]) for v in page.object_list]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django import forms
@@ -66,27 +67,55 @@ def test_a_unique_constraint_message_names_no_database_field_phrase():
     assert "bereits vergeben" in text
 
 
-def test_the_project_catalog_uses_the_glossarys_words():
-    """docs/glossary.md: one word per thing; the variants it names are not used."""
-    from pathlib import Path
+ROOT = Path(__file__).resolve().parents[2]
+#: Every German catalog: the project's and each app's.
+CATALOGS = sorted(
+    [ROOT / "locale" / "de" / "LC_MESSAGES" / "django.po"]
+    + list(ROOT.glob("*/locale/de/LC_MESSAGES/django.po")),
+    key=str,
+)
+#: Words docs/glossary.md names as *not* to use (matched without regard to case), and
+#: constructions it rules out ("des %(center)s": a center's name is not declined).
+GLOSSARY_VARIANTS = (
+    "Basiskurs",
+    "Basisschulung",
+    "Sprachmittelnde",
+    "ohne Kontakt",
+    "still geworden",
+    "Wochen still",
+    "Ehrenamtliche Person",
+    "ehrenamtlichen Person",
+    "des %(center)s",
+    "bei %(center)s",
+    "Gib ",
+)
 
-    po = Path(__file__).resolve().parents[2] / "locale" / "de" / "LC_MESSAGES" / "django.po"
-    lines, in_msgstr = [], False
+
+def _translations(po: Path) -> str:
+    """The msgstr texts of a catalog (obsolete entries left out), one per line."""
+    entries: list[str] = []
+    in_msgstr = False
     for line in po.read_text(encoding="utf-8").splitlines():
         if line.startswith("msgstr"):
             in_msgstr = True
+            entries.append("")
         elif not line.startswith('"'):
             in_msgstr = False
         if in_msgstr:
-            lines.append(line.partition('"')[2].rstrip('"'))
-    translations = "".join(lines)
-    for variant in (
-        "Basiskurs",
-        "Basisschulung",
-        "Sprachmittelnde",
-        "ohne Kontakt",
-        "still geworden",
-        "Ehrenamtliche Person",
-        "Gib ",
-    ):
-        assert variant not in translations, variant
+            entries[-1] += line.partition('"')[2].rstrip('"')
+    return "\n".join(entries)
+
+
+def test_every_app_catalog_is_checked():
+    apps_with_catalogs = {po.relative_to(ROOT).parts[0] for po in CATALOGS}
+    assert {"locale", "volunteers", "sprachpool", "networks"} <= apps_with_catalogs
+
+
+@pytest.mark.parametrize("po", CATALOGS, ids=lambda po: str(po.relative_to(ROOT)))
+def test_the_catalogs_use_the_glossarys_words(po):
+    """docs/glossary.md: one word per thing; the variants it names are not used.
+
+    (Fixed in /tmp/i18n/registry.json, the overrides the lead applies to the catalogs.)"""
+    translations = _translations(po).casefold()
+    used = [variant for variant in GLOSSARY_VARIANTS if variant.casefold() in translations]
+    assert not used

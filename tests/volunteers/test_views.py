@@ -228,6 +228,15 @@ def test_list_search_and_empty_state(tenant):
     assert "Eigenmann" in client.get(reverse("volunteer-list"), {"q": "eigen"}).content.decode()
 
 
+def test_list_names_languages_and_levels_instead_of_codes(tenant):
+    volunteer = VolunteerFactory(center=tenant.center)
+    LanguageSkill.objects.create(volunteer=volunteer, language_id="ar", level="native")
+    LanguageSkill.objects.create(volunteer=volunteer, language_id="de", level="B2")
+    page = client_for(tenant.users["coordinator"]).get(reverse("volunteer-list")).content.decode()
+    assert "Arabisch (Hocharabisch): Muttersprache" in page and "Deutsch: B2" in page
+    assert "ar native" not in page
+
+
 @pytest.mark.parametrize("role", ["caseworker", "volunteer", "network_lead"])
 def test_other_roles_may_not_open_the_registry(tenant, role):
     client = client_for(tenant.users[role])
