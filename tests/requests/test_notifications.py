@@ -20,7 +20,12 @@ from requests import notifications, tasks
 from requests.models import Assignment, Confirmation, InterpreterRequest, Offer, Priority
 from tests.conftest import Tenant
 from tests.factories import UserFactory
-from tests.requests.factories import AssignmentFactory, InterpreterRequestFactory, OfferFactory
+from tests.requests.factories import (
+    AssignmentFactory,
+    InterpreterRequestFactory,
+    OfferFactory,
+    next_week_at,
+)
 from tests.sprachpool.factories import InterpreterProfileFactory
 from tests.volunteers.factories import VolunteerFactory
 from volunteers.models import Volunteer
@@ -50,6 +55,7 @@ class Scene:
         self.volunteer = VolunteerFactory(**fields)
         self.profile = InterpreterProfileFactory(volunteer=self.volunteer, is_active=True)
         self.interpreter: User = self.volunteer.user
+        self.booked = 0
 
     def request(self, **fields: Any) -> InterpreterRequest:
         values = {
@@ -66,6 +72,10 @@ class Scene:
         )
 
     def assignment(self, **request: Any) -> Assignment:
+        if "start" not in request:  # one interpreter: a day of its own for each assignment
+            self.booked += 1
+            request["start"] = next_week_at(days=7 + self.booked)
+            request["end"] = request["start"] + dt.timedelta(hours=1)
         return AssignmentFactory(
             request=self.request(status="assigned", **request), interpreter=self.profile
         )
@@ -98,7 +108,8 @@ def assert_outboxes_match(scene: Scene) -> None:
 
 
 def _confirmation_due(scene: Scene) -> Assignment:
-    start = timezone.now() - dt.timedelta(hours=30)
+    scene.booked += 1
+    start = timezone.now() - dt.timedelta(days=scene.booked, hours=30)
     return scene.assignment(start=start, end=start + dt.timedelta(hours=1))
 
 
