@@ -12,8 +12,8 @@
 
 Two more for every request (docs/security.md):
 
-- :class:`SessionLifetimeMiddleware`: a login lasts ``SESSION_MAX_HOURS`` at most, however
-  active (the idle limit is Django's own: ``SESSION_COOKIE_AGE`` renewed by every request).
+- :class:`SessionLifetimeMiddleware`: a login ends ``SESSION_COOKIE_AGE`` (from
+  ``SESSION_IDLE_MINUTES``) after its last request and ``SESSION_MAX_HOURS`` after it began.
 - :class:`NoStoreMiddleware`: ``Cache-Control: no-store`` on the API and on every page a
   logged-in user sees, so no browser or proxy keeps personal data.
 """
@@ -105,14 +105,23 @@ class BadInputMiddleware:
 #: The session key holding when the login began (seconds since the epoch, set at login by
 #: :func:`core.signals.remember_login_time`).
 LOGIN_AT_SESSION_KEY = "core:login_at"
+#: The session key holding when the session's lifetime was last renewed.
+RENEWED_AT_SESSION_KEY = "core:renewed_at"
+#: A login's requests renew its session at most this often (seconds): the idle limit then
+#: holds to the minute, and a page costs no session write most of the time.
+RENEW_EVERY_SECONDS = 60
 
 
 class SessionLifetimeMiddleware:
-    """Log out a session whose login began more than ``SESSION_MAX_HOURS`` ago.
+    """A login's session: renewed while in use, over after ``SESSION_MAX_HOURS``.
 
-    The request then goes on as an anonymous one (a page redirects to the login, where a
-    message says why; the API answers 401). A session without the login time (from before
-    this rule) counts as expired.
+    - **Idle**: the stored session and its cookie expire ``SESSION_COOKIE_AGE`` after they
+      were last saved (Django); a request of a login saves the session again when the last
+      renewal is ``RENEW_EVERY_SECONDS`` old, so it lasts that long after the last request.
+    - **At most**: a session whose login began ``SESSION_MAX_HOURS`` ago (or that has no
+      login time, from before this rule) is logged out. The request then goes on as an
+      anonymous one: a page redirects to the login, where a message says why; the API
+      answers 401.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -120,11 +129,11 @@ class SessionLifetimeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
+            now = timezone.now().timestamp()
             started = request.session.get(LOGIN_AT_SESSION_KEY)
+            renewed = request.session.get(RENEWED_AT_SESSION_KEY, 0)
             limit = settings.SESSION_MAX_HOURS * 3600
-            if not isinstance(started, int | float) or (
-                timezone.now().timestamp() - started >= limit
-            ):
+            if not isinstance(started, int | float) or now - started >= limit:
                 logout(request)
                 if not _is_api(request):
                     messages.info(
@@ -135,6 +144,9 @@ class SessionLifetimeMiddleware:
                         )
                         % {"hours": settings.SESSION_MAX_HOURS},
                     )
+            elif not isinstance(renewed, int | float) or now - renewed >= RENEW_EVERY_SECONDS:
+                # A changed session is saved with a new expiry and sends a new cookie.
+                request.session[RENEWED_AT_SESSION_KEY] = int(now)
         return self.get_response(request)
 
 

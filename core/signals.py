@@ -6,7 +6,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.utils import timezone
 
-from core.middleware import LOGIN_AT_SESSION_KEY
+from core.middleware import LOGIN_AT_SESSION_KEY, RENEWED_AT_SESSION_KEY
 from core.models import AuditEvent
 from core.services import audit_log
 
@@ -16,7 +16,9 @@ def remember_login_time(sender: Any, request: Any, user: Any, **kwargs: Any) -> 
     """The start of the login, for ``SESSION_MAX_HOURS`` (core.middleware)."""
     session = getattr(request, "session", None)
     if session is not None:
-        session[LOGIN_AT_SESSION_KEY] = int(timezone.now().timestamp())
+        now = int(timezone.now().timestamp())
+        session[LOGIN_AT_SESSION_KEY] = now
+        session[RENEWED_AT_SESSION_KEY] = now
 
 
 @receiver(user_logged_in)

@@ -268,13 +268,13 @@ DEMO_ACCOUNTS = env_bool("DEMO_ACCOUNTS", False)
 # Sessions, cookies and security headers; production adds HTTPS (Secure cookies, HSTS,
 # the redirect). Each promise and the test that proves it: docs/security.md.
 #: ``SESSION_IDLE_MINUTES``: a login ends after this many minutes without a request (the
-#: lifetime of the session cookie and of the stored session, renewed by every request).
+#: lifetime of the session cookie and of the stored session, renewed by the requests of a
+#: login at most once a minute: ``core.middleware.SessionLifetimeMiddleware``).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 #: ``SESSION_MAX_HOURS``: a login ends this many hours after it began, however active
 #: (``core.middleware.SessionLifetimeMiddleware``).
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 # Lax: a link from a mail or another site still arrives logged in; no cross-site POST.
 SESSION_COOKIE_SAMESITE = "Lax"
