@@ -603,22 +603,38 @@ def request_update(
 
 
 @transaction.atomic
+def request_cancel_refusal(request: InterpreterRequest, *, now: dt.datetime) -> str:
+    """Why the request cannot be cancelled now (empty: it can).
+
+    Open, offered and assigned requests can be cancelled; an assigned one only until its
+    appointment begins — what happened then goes into the Einsatznachweis ("cancelled on
+    the spot", "the client did not come").
+    """
+    if request.status not in (Status.OPEN, Status.OFFERED, Status.ASSIGNED):
+        return _("This request can no longer be cancelled; it is “%(status)s”.") % {
+            "status": request.get_status_display()
+        }
+    if request.status == Status.ASSIGNED and request.start <= now:
+        return _(
+            "The appointment has begun; please record in the Einsatznachweis what happened "
+            "(for example: cancelled on the spot, or the client did not come)."
+        )
+    return ""
+
+
 def request_cancel(*, actor: User, request: InterpreterRequest, reason: Any) -> InterpreterRequest:
     """Cancel a request: a pending offer is withdrawn, an assignment freed, the interpreter told.
 
-    :raises ValidationError: without a reason, or when the request is over already.
+    :raises ValidationError: without a reason, or when it can no longer be cancelled
+        (:func:`request_cancel_refusal`).
     """
     _require_request_role(actor, request)
     reason = _clean_reason(reason)
     request = _locked_request(request.pk)
-    if request.status not in (Status.OPEN, Status.OFFERED, Status.ASSIGNED):
-        raise ValidationError(
-            {
-                "status": _("This request can no longer be cancelled; it is “%(status)s”.")
-                % {"status": request.get_status_display()}
-            }
-        )
     now = timezone.now()
+    refusal = request_cancel_refusal(request, now=now)
+    if refusal:
+        raise ValidationError({"status": refusal})
     for offer in Offer.objects.select_for_update().filter(_OPEN_OFFER, request=request):
         _offer_move(offer, Offer.Status.WITHDRAWN, now=now)
         _notify("offer_withdrawn", offer.pk)

@@ -220,19 +220,12 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "pending_offer": selectors.pending_offer(item),
             "cap_message": _cap_message(item) if item.client_cap_reached else "",
             "can_edit": item.status == InterpreterRequest.Status.OPEN,
-            "can_cancel": item.status in CANCELLABLE,
+            "can_cancel": not services.request_cancel_refusal(item, now=timezone.now()),
             "confirmation": request_confirmation(
                 user=request.user, item=item, assignment=assignment
             ),
         },
     )
-
-
-CANCELLABLE = (
-    InterpreterRequest.Status.OPEN,
-    InterpreterRequest.Status.OFFERED,
-    InterpreterRequest.Status.ASSIGNED,
-)
 
 
 @role_required(*REQUEST_ROLES)
@@ -287,12 +280,9 @@ def request_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def request_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Confirm, with a reason, then cancel; the page says what follows."""
     item = selectors.request_get(user=request.user, pk=pk)
-    if item.status not in CANCELLABLE:
-        messages.error(
-            request,
-            _("This request can no longer be cancelled; it is “%(status)s”.")
-            % {"status": item.get_status_display()},
-        )
+    refusal = services.request_cancel_refusal(item, now=timezone.now())
+    if refusal:
+        messages.error(request, refusal)
         return redirect("request-detail", pk=pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -859,3 +859,21 @@ def test_a_second_coordinator_center_offers_its_choice(
     response = client_for(user).get(reverse("cap-exception-list"))
 
     assert not response.context["form"]["center"].is_hidden
+
+
+def test_an_assigned_request_cannot_be_cancelled_once_its_appointment_began(
+    tenant: Tenant, interpreter: Any
+) -> None:
+    assignment = ended(tenant, interpreter)
+    client = client_for(tenant.users["caseworker"])
+    page = client.get(reverse("request-detail", args=[assignment.request_id]))
+    assert reverse("request-cancel", args=[assignment.request_id]) not in page.content.decode()
+    response = client.post(
+        reverse("request-cancel", args=[assignment.request_id]), {"reason": "Zu spät"}
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assignment.request.refresh_from_db()
+    assert assignment.status == Assignment.Status.UPCOMING
+    assert assignment.request.status == InterpreterRequest.Status.ASSIGNED
+    assert not assignment.allowance_entries.exists()
