@@ -43,6 +43,7 @@ from icalendar import (
 from core.choices import Mode
 from requests.models import Assignment
 from sprachpool.models import InterpreterProfile
+from volunteers.models import Volunteer
 
 #: The feed shows assignments that started at most this many days ago (and all later ones).
 FEED_PAST_DAYS = 60
@@ -74,14 +75,16 @@ def feed_assignments(
 
 def profile_for_token(token: str) -> InterpreterProfile | None:
     """The interpreter whose calendar feed has this secret, or ``None`` (unknown, revoked,
-    or not shaped like a secret). One lookup by the unique field: an index walk whose time
-    does not depend on how much of a guess is right."""
+    not shaped like a secret, or the volunteer has left or was anonymised). One lookup by
+    the unique field: an index walk whose time does not depend on how much of a guess is
+    right."""
     if not TOKEN_PATTERN.fullmatch(token):
         return None
     return (
         InterpreterProfile.objects.select_related("volunteer")
-        .filter(calendar_token=token)
+        .filter(calendar_token=token, volunteer__anonymised_at__isnull=True)
         .exclude(calendar_token="")
+        .exclude(volunteer__status=Volunteer.Status.LEFT)
         .first()
     )
 
@@ -142,9 +145,7 @@ def _calendar(*, name: str | None = None) -> Calendar:
     if name is not None:
         calendar.add("x-wr-calname", name)
         calendar.add("x-wr-timezone", TZID)
-        calendar.add(
-            "refresh-interval", vDuration(FEED_REFRESH), parameters={"VALUE": "DURATION"}
-        )
+        calendar.add("refresh-interval", vDuration(FEED_REFRESH), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
     calendar.add_component(_vtimezone())
     return calendar

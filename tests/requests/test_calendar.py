@@ -23,6 +23,7 @@ from sprachpool import services as sprachpool_services
 from sprachpool.models import InterpreterProfile
 from tests.requests.conftest import client_for, make_interpreter
 from tests.requests.factories import AssignmentFactory, InterpreterRequestFactory
+from volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -300,6 +301,16 @@ def test_unknown_or_malformed_secret_is_404(interpreter: Any, token: str) -> Non
     feed_token(interpreter)
 
     assert Client().get(f"/calendar/{token}.ics").status_code == 404
+
+
+def test_the_feed_stops_when_the_volunteer_has_left(interpreter: Any) -> None:
+    book(interpreter, start=soon(7))
+    token = feed_token(interpreter)
+    assert Client().get(feed_path(token)).status_code == 200
+
+    Volunteer.objects.filter(pk=interpreter.volunteer_id).update(status=Volunteer.Status.LEFT)
+
+    assert Client().get(feed_path(token)).status_code == 404
 
 
 def test_no_feed_before_one_is_created(interpreter: Any) -> None:
