@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from core.models import Center, Department, Place, Role, User
@@ -17,6 +18,27 @@ from tests.factories import (
     PlaceFactory,
     UserFactory,
 )
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--language-code",
+        default=None,
+        help="Run every test with this LANGUAGE_CODE (e.g. en): a test that asserts a text "
+        "must pin its language, not take the default.",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _language_code(request: pytest.FixtureRequest) -> Any:
+    """``--language-code=en``: the default language switched for the whole run."""
+    code = request.config.getoption("--language-code")
+    if not code:
+        yield
+        return
+    request.getfixturevalue("settings").LANGUAGE_CODE = code
+    with translation.override(code):
+        yield
 
 
 @pytest.fixture(autouse=True)

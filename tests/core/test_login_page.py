@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
     "language, label",
     [
         ("en", "Register as a volunteer"),
-        ("de", "Als Ehrenamtliche oder Ehrenamtlicher registrieren"),
+        ("de", "Als Ehrenamtliche/r registrieren"),
     ],
 )
 def test_the_login_page_links_to_the_registration(language, label):

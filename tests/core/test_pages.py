@@ -85,7 +85,8 @@ def test_landing_page_shows_the_role_section(demo, username, heading):
     assert not any(other in html for other in others)
 
 
-def test_page_is_german_by_default_and_english_on_request(demo):
+def test_page_is_german_by_default_and_english_on_request(demo, settings):
+    settings.LANGUAGE_CODE = "de"  # the project's default (config/settings/base.py)
     client = Client()
     german = client.get(reverse("login")).content.decode()
     assert 'lang="de"' in german and "Anmelden" in german

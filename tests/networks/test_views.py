@@ -99,7 +99,7 @@ def test_pages_are_german_by_default_and_english_on_request(tenant, own):
     client.force_login(tenant.users["coordinator"])
     url = reverse("network-detail", args=[own.network.pk])
     german = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert "Haushalte, die auf eine Patin oder einen Paten warten" in german
+    assert "Haushalte, die auf eine Patenschaft warten" in german
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Households waiting for a Pate" in english
 

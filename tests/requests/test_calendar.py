@@ -196,9 +196,10 @@ def test_phone_assignment_has_no_address(interpreter: Any) -> None:
     assert "GEO" not in event
 
 
-def test_feed_is_written_in_the_interpreters_language(interpreter: Any) -> None:
+def test_feed_is_written_in_the_interpreters_language(interpreter: Any, settings: Any) -> None:
     """Volunteer.language decides, not the caller's; empty means German (language names
     come from the database, so this holds before the catalogs are compiled)."""
+    settings.LANGUAGE_CODE = "de"  # the default an empty language falls back to
     book(interpreter, start=berlin(2026, 5, 4, 9, 0))
 
     (german,) = events(calendar.calendar_feed(profile=interpreter, now=EARLY_2026))

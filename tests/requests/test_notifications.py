@@ -342,7 +342,10 @@ def test_a_held_offer_sms_is_dropped_when_the_offer_was_answered(tenant: Tenant)
 # --- language -------------------------------------------------------------------------------
 
 
-def test_messages_are_german_by_default_and_english_for_english_users(tenant: Tenant) -> None:
+def test_messages_are_german_by_default_and_english_for_english_users(
+    tenant: Tenant, settings: Any
+) -> None:
+    settings.LANGUAGE_CODE = "de"  # the default an empty Volunteer.language falls back to
     german = Scene(tenant)
     english = Scene(tenant, language="en")
     tasks.notify("offer_made", german.offer().pk)
