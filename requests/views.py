@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +29,7 @@ from core.services import audit_view
 from core.web import AuthenticatedHttpRequest, paginate, query_without_page, role_required
 from requests import selectors, services
 from requests.forms import DeclineForm, ReasonForm, RequestFilterForm, RequestForm
-from requests.models import Assignment, InterpreterRequest, Offer
+from requests.models import Assignment, Confirmation, InterpreterRequest, Offer
 from requests.views_after_match import request_confirmation
 from sprachpool.selectors import own_profile
 
@@ -395,7 +395,18 @@ def assignment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .filter(interpreter=profile)
         .exclude(status=Assignment.Status.CANCELLED)
     )
-    past = selectors.assignment_list(user=request.user, upcoming=False).filter(interpreter=profile)
+    # Each past one says whether its Einsatznachweis is missing (interpreter_badge).
+    past = (
+        selectors.assignment_list(user=request.user, upcoming=False)
+        .filter(interpreter=profile)
+        .prefetch_related(
+            Prefetch(
+                "confirmations",
+                queryset=Confirmation.objects.current(),
+                to_attr="current_confirmations",
+            )
+        )
+    )
     return render(
         request,
         "requests/assignment_list.html",

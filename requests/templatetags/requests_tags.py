@@ -12,6 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from requests import selectors
+
 register = template.Library()
 
 #: Badge class per status: the text names the status, the colour only underlines it.
@@ -89,3 +91,18 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.simple_tag
+def interpreter_badge(assignment: Any) -> dict[str, str]:
+    """The status badge an interpreter sees for one of their assignments (``label``,
+    ``css``). An ended assignment that is still ``upcoming`` is not "upcoming" to them: it
+    says that their Einsatznachweis is missing, or, once they entered it, that the
+    department's is awaited. Uses the list's prefetch of the current entries when there is
+    one (``current_confirmations``)."""
+    if assignment.status == "upcoming" and assignment.end <= timezone.now():
+        sides = selectors.confirmation_sides(assignment=assignment)
+        if sides.interpreter is None and sides.decision is None:
+            return {"label": _("Einsatznachweis missing"), "css": "warn"}
+        return {"label": _("Waiting for the department"), "css": ""}
+    return {"label": assignment.get_status_display(), "css": badge_class(assignment.status)}

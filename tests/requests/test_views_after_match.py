@@ -10,6 +10,7 @@ for a wrong role, errors shown with nothing changed, and the happy path.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -337,6 +338,38 @@ def test_after_the_departments_entry_the_interpreter_sees_it_confirmed(
     )
 
     assert "Confirmed and completed." in page
+
+
+def badges(page: str) -> list[str]:
+    """The texts of the status badges on a page."""
+    return re.findall(r'<span class="badge[^"]*">([^<]*)</span>', page)
+
+
+def test_an_ended_assignment_is_not_called_upcoming_in_my_past_assignments(
+    tenant: Tenant, interpreter: Any
+) -> None:
+    missing = ended(tenant, interpreter)
+    entered = ended(tenant, interpreter, start=missing.start - dt.timedelta(days=1))
+    confirm(tenant.users["volunteer"], entered, Side.INTERPRETER)
+
+    page = client_for(tenant.users["volunteer"]).get(reverse("assignment-list")).content.decode()
+
+    assert badges(page) == ["Einsatznachweis missing", "Waiting for the department"]
+
+
+def test_after_their_entry_the_assignment_page_says_the_department_is_awaited(
+    tenant: Tenant, interpreter: Any
+) -> None:
+    assignment = ended(tenant, interpreter)
+    confirm(tenant.users["volunteer"], assignment, Side.INTERPRETER)
+
+    page = (
+        client_for(tenant.users["volunteer"])
+        .get(reverse("assignment-detail", args=[assignment.pk]))
+        .content.decode()
+    )
+
+    assert badges(page) == ["Waiting for the department"]
 
 
 # --------------------------------------------------------------------------- department
