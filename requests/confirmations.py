@@ -34,6 +34,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.choices import Mode
@@ -192,7 +193,7 @@ def _clean_entry(
                     errors.add(
                         "travel_km",
                         _("At most %(max)s km there and back, please.")
-                        % {"max": allowances.km(limit)},
+                        % {"max": number_format(allowances.km(limit), decimal_pos=1)},
                     )
                 elif travelled:
                     out["travel_km"] = allowances.km(distance)

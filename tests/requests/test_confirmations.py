@@ -5,12 +5,14 @@ change nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from core.choices import Mode
 from core.models import AuditEvent, Role
@@ -278,6 +280,19 @@ def test_unreasonable_km_are_refused(tenant: Tenant, interpreter: Any) -> None:
     with pytest.raises(ValidationError) as refused:
         confirm(me(assignment), assignment, "interpreter", travel_km=Decimal("80"))
     assert set(refused.value.message_dict) == {"travel_km"}
+
+
+def test_the_km_limit_is_written_as_the_language_writes_numbers(
+    tenant: Tenant, interpreter: Any
+) -> None:
+    volunteer = interpreter.volunteer
+    volunteer.home_lat, volunteer.home_lon = 50.3353, 8.8550
+    volunteer.save()
+    assignment = ended(tenant, interpreter)
+    with translation.override("de"), pytest.raises(ValidationError) as refused:
+        confirm(me(assignment), assignment, "interpreter", travel_km=Decimal("80"))
+    (message,) = refused.value.message_dict["travel_km"]
+    assert re.search(r"\b\d+,\d km\b", message), message
 
 
 def test_a_cancelled_assignment_cannot_be_confirmed(tenant: Tenant, interpreter: Any) -> None:
