@@ -509,6 +509,7 @@ def confirmation_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         messages.error(request, _("This assignment cannot be decided now."))
         return redirect("confirmation-decide", pk=pk)
     correcting = assignment.status == Assignment.Status.COMPLETED
+    entries_before = assignment.allowance_entries.count() if correcting else 0
     form = _decision_form(assignment, sides, request.POST)
     outcome = _submit(
         form,
@@ -517,12 +518,14 @@ def confirmation_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         ),
     )
     if outcome == "saved":
-        messages.success(
-            request,
-            _("The correction is saved and booked.")
-            if correcting
-            else _("The decision is saved; the assignment is settled."),
-        )
+        if not correcting:
+            saved = _("The decision is saved; the assignment is settled.")
+        elif assignment.allowance_entries.count() > entries_before:
+            saved = _("The correction is saved and booked.")
+        else:
+            # Same amount and basis: allowances books nothing, so the message says so.
+            saved = _("The correction is saved. The allowance stays the same.")
+        messages.success(request, saved)
         return redirect("confirmation-decide", pk=pk)
     return _decide_page(request, assignment, form=form, review=outcome == "review")
 

@@ -691,6 +691,26 @@ def test_a_correction_needs_a_reason_and_then_books_the_difference(
     assert correction.amount == -Decimal("20.00")
 
 
+def test_a_correction_that_leaves_the_allowance_as_it_was_does_not_claim_a_booking(
+    tenant: Tenant, interpreter: Any
+) -> None:
+    assignment = ended(tenant, interpreter, client_ref="")
+    confirm(tenant.users["caseworker"], assignment, Side.REQUESTER)
+    confirm(tenant.users["volunteer"], assignment, Side.INTERPRETER)
+    later_end = timezone.localtime(assignment.end) + dt.timedelta(minutes=30)
+
+    response = client_for(tenant.users["coordinator"]).post(
+        reverse("confirmation-decide", args=[assignment.pk]),
+        entry(assignment, end_time=later_end.strftime("%H:%M"), note="Länger", step="save"),
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "The allowance stays the same." in page
+    assert "saved and booked" not in page
+    assert not AllowanceEntry.objects.filter(kind=AllowanceEntry.Kind.CORRECTION).exists()
+
+
 def test_another_centers_assignment_cannot_be_decided(tenant: Tenant, other_tenant: Tenant) -> None:
     foreign = make_interpreter(other_tenant.center, username="foreign-interpreter")
     assignment = ended(other_tenant, foreign)
