@@ -378,7 +378,7 @@ def request_assigned(assignment: Assignment, *, now: dt.datetime | None = None) 
         }
         body = _(
             "Hello,\n\nyou are booked for %(language)s on %(when)s.\nPlace: %(place)s\n"
-            "Department: %(department)s\n\nYour assignments: %(link)s\n"
+            "Department: %(department)s\n\nYour assignment: %(link)s\n"
         ) % {
             "language": request.language.name,
             "when": _when(request),
