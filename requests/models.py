@@ -189,7 +189,9 @@ class OfferQuerySet(CenterScopedQuerySet):
         if is_admin(user):
             return self.all()
         coordinated = self.for_user(user, roles=[Role.COORDINATOR])
-        own = self.for_user(user, roles=[Role.VOLUNTEER]).filter(interpreter__volunteer__user=user)
+        own = self.for_user(user, roles=[Role.VOLUNTEER]).filter(
+            interpreter__volunteer__user_id=user.pk
+        )
         return self.filter(Q(pk__in=coordinated.values("pk")) | Q(pk__in=own.values("pk")))
 
 
@@ -273,7 +275,9 @@ class AssignmentQuerySet(CenterScopedQuerySet):
         department = self.for_user(user, roles=[Role.CASEWORKER]).filter(
             request__department__in=department_ids_for(user)
         )
-        own = self.for_user(user, roles=[Role.VOLUNTEER]).filter(interpreter__volunteer__user=user)
+        own = self.for_user(user, roles=[Role.VOLUNTEER]).filter(
+            interpreter__volunteer__user_id=user.pk
+        )
         return self.filter(
             Q(pk__in=coordinated.values("pk"))
             | Q(pk__in=department.values("pk"))
@@ -371,6 +375,10 @@ class ExclusionQuerySet(CenterScopedQuerySet):
 
     center_lookup = "request__center"
 
+    def visible_to(self, user: Any) -> ExclusionQuerySet:
+        """Coordinators: the exclusions of their centers' requests."""
+        return self.scoped(user, lambda u: self.center_q(u, roles=[Role.COORDINATOR]))
+
 
 class RequestExclusion(models.Model):
     """An interpreter who is not offered this request again, and why."""
@@ -432,6 +440,10 @@ class ConfirmationQuerySet(CenterScopedQuerySet):
     """Einsatznachweis entries, scoped through the request's center."""
 
     center_lookup = "assignment__request__center"
+
+    def visible_to(self, user: Any) -> ConfirmationQuerySet:
+        """As the assignment (:meth:`AssignmentQuerySet.visible_to`)."""
+        return self.filter(assignment__in=Assignment.objects.visible_to(user).values("pk"))
 
     def current(self) -> ConfirmationQuerySet:
         """Entries not replaced by a correction."""
@@ -520,7 +532,9 @@ class AllowanceQuerySet(CenterScopedQuerySet):
         if is_admin(user):
             return self.all()
         coordinated = self.for_user(user, roles=[Role.COORDINATOR])
-        own = self.for_user(user, roles=[Role.VOLUNTEER]).filter(interpreter__volunteer__user=user)
+        own = self.for_user(user, roles=[Role.VOLUNTEER]).filter(
+            interpreter__volunteer__user_id=user.pk
+        )
         return self.filter(Q(pk__in=coordinated.values("pk")) | Q(pk__in=own.values("pk")))
 
 
@@ -618,6 +632,14 @@ class AllowanceEntry(models.Model):
         return f"{self.amount} EUR for assignment #{self.assignment_id}"
 
 
+class ClientCapExceptionQuerySet(CenterScopedQuerySet):
+    """Client-cap exceptions, scoped by role."""
+
+    def visible_to(self, user: Any) -> ClientCapExceptionQuerySet:
+        """Coordinators: the exceptions of their centers."""
+        return self.scoped(user, lambda u: self.center_q(u, roles=[Role.COORDINATOR]))
+
+
 class ClientCapException(models.Model):
     """A coordinator-approved exception: more paid assignments for one client than the cap."""
 
@@ -642,7 +664,7 @@ class ClientCapException(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
 
-    objects = CenterScopedQuerySet.as_manager()
+    objects = ClientCapExceptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("exception from the client cap")

@@ -95,24 +95,6 @@ def _models_with_a_center() -> list[type[models.Model]]:
 
 SCOPED = [m for m in _models_with_a_center() if m._meta.label not in EXEMPT]
 
-#: Request-flow models whose querysets get ``visible_to`` (and a guard for anonymous
-#: callers) once the request flow's current work is in; strict, so they fail loudly then.
-PENDING = {"requests.ClientCapException", "requests.Confirmation", "requests.RequestExclusion"}
-PENDING_ANONYMOUS = PENDING | {"requests.AllowanceEntry", "requests.Assignment", "requests.Offer"}
-
-
-def _params(pending: set[str]) -> list[Any]:
-    return [
-        pytest.param(
-            model,
-            id=model._meta.label,
-            marks=[pytest.mark.xfail(strict=True, reason="pending in requests.models")]
-            if model._meta.label in pending
-            else [],
-        )
-        for model in SCOPED
-    ]
-
 
 def test_the_walk_finds_the_scoped_models():
     labels = {m._meta.label for m in _models_with_a_center()}
@@ -130,7 +112,7 @@ def test_the_walk_finds_the_scoped_models():
     assert "core.User" not in labels
 
 
-@pytest.mark.parametrize("model", _params(PENDING))
+@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m._meta.label)
 def test_every_model_with_a_center_has_visible_to(model):
     queryset = model._default_manager.get_queryset()
     assert isinstance(queryset, CenterScopedQuerySet), (
@@ -141,7 +123,7 @@ def test_every_model_with_a_center_has_visible_to(model):
     )
 
 
-@pytest.mark.parametrize("model", _params(set()))
+@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m._meta.label)
 def test_center_lookup_leads_to_the_center(model):
     current: Any = model
     for name in model._default_manager.get_queryset().center_lookup.split("__"):
@@ -215,27 +197,27 @@ def _rows_of_a(model: type[models.Model], a: Tenant, user: Any) -> int:
     return queryset.visible_to(user).in_center(a.center).count()
 
 
-@pytest.mark.parametrize("model", _params(PENDING))
+@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m._meta.label)
 def test_center_a_has_a_row_its_coordinator_sees(two_centers, model):
     a, _b = two_centers
     assert _rows_of_a(model, a, a.users[Role.COORDINATOR]) > 0
 
 
 @pytest.mark.parametrize("role", Role.values)
-@pytest.mark.parametrize("model", _params(PENDING))
+@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m._meta.label)
 def test_a_member_of_another_center_sees_nothing(two_centers, model, role):
     a, b = two_centers
     assert _rows_of_a(model, a, b.users[role]) == 0
 
 
-@pytest.mark.parametrize("model", _params(PENDING_ANONYMOUS))
+@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m._meta.label)
 def test_a_login_without_membership_and_an_anonymous_caller_see_nothing(two_centers, model):
     a, _b = two_centers
     assert _rows_of_a(model, a, UserFactory(username="nobody")) == 0
     assert _rows_of_a(model, a, AnonymousUser()) == 0
 
 
-@pytest.mark.parametrize("model", _params(PENDING))
+@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m._meta.label)
 def test_an_admin_sees_every_center(two_centers, model):
     a, _b = two_centers
     admin = UserFactory(username="admin", is_superuser=True)
