@@ -51,6 +51,19 @@ RETRY_BATCH = 500
 NOT_NEEDED = "not sent: no longer current"
 
 
+def event_label(event: str) -> str:
+    """The event of a message in words, for the people who see it (the coordinator's page of
+    failed messages). An app names its events in its ``AppConfig.message_events`` (event →
+    label), so ``core`` imports nothing above it; an unknown event keeps its code."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        label = getattr(config, "message_events", {}).get(event)
+        if label is not None:
+            return str(label)
+    return event
+
+
 def is_mobile(number: str) -> bool:
     """Whether an E.164 number is a mobile number (SMS goes only there)."""
     try:

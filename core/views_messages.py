@@ -39,13 +39,13 @@ def news_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def message_failures(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Messages of the coordinator's centers that could not be sent after the last try."""
+    page = paginate(request, selectors.message_failure_list(user=request.user))
+    for message in page.object_list:
+        message.event_label = messaging.event_label(message.event)
     return render(
         request,
         "core/message_failures.html",
-        {
-            "page": paginate(request, selectors.message_failure_list(user=request.user)),
-            "max_attempts": messaging.MAX_ATTEMPTS,
-        },
+        {"page": page, "max_attempts": messaging.MAX_ATTEMPTS},
     )
 
 

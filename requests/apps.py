@@ -23,6 +23,23 @@ class RequestsConfig(AppConfig):
         NavItem("confirmation-queue", _("Einsatznachweise"), ("coordinator",), order=8),
         NavItem("cap-exception-list", _("Client cap exceptions"), ("coordinator",), order=32),
     ]
+    #: The events of the messages (Notification.event) in words (core.messaging.event_label).
+    message_events = {
+        "offer_made": _("Offer to an interpreter"),
+        "offer_withdrawn": _("Offer withdrawn"),
+        "offer_awaiting_confirmation": _("Accepted offer to confirm"),
+        "request_assigned": _("Interpreter found"),
+        "assignment_booked": _("Booking of the interpreter"),
+        "request_unfilled": _("Request not filled"),
+        "assignment_cancelled_requester": _("Cancelled by the department"),
+        "assignment_cancelled_interpreter": _("Cancelled by the interpreter"),
+        "assignment_cancelled_coordinator": _("Cancelled by the coordinator"),
+        "assignment_reminder": _("Reminder of the appointment"),
+        "assignment_reminder_sms": _("Short reminder by SMS"),
+        "request_at_risk": _("Request at risk"),
+        "confirmation_due": _("Einsatznachweis due"),
+        "confirmation_disputed": _("Einsatznachweis disputed"),
+    }
 
     def home_cards(self, user: Any) -> list[HomeCard]:
         """Requests still waiting for an interpreter (caseworkers, coordinators); offers

@@ -158,9 +158,18 @@ def test_the_coordinator_sees_the_failed_messages_of_their_center_only(
     page = client_for(tenant.users["coordinator"]).get(reverse("message-failures"))
     assert [n.pk for n in page.context["page"].object_list] == [mine.pk]
     html = page.content.decode()
-    for shown in ("amal@example.org", "mail server down", "offer_made", "Try again"):
+    for shown in ("amal@example.org", "mail server down", "Try again"):
         assert shown in html
     assert "fremd@example.org" not in html
+
+
+def test_a_failed_message_names_its_event_in_words_not_by_its_code(tenant: Tenant) -> None:
+    failed(tenant, event="assignment_cancelled_interpreter")
+
+    html = client_for(tenant.users["coordinator"]).get(reverse("message-failures")).text
+
+    assert "Cancelled by the interpreter" in html
+    assert "assignment_cancelled_interpreter" not in html
 
 
 @pytest.mark.parametrize("role", ["caseworker", "volunteer", "network_lead"])
