@@ -38,6 +38,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.choices import Mode
+from core.errors import FieldErrors
 from core.models import AuditEvent, User
 from core.services import audit_log
 from core.validators import validate_no_contact_data
@@ -48,7 +49,6 @@ from requests.services import (
     ASSIGNMENT_WORKFLOW,
     REQUEST_WORKFLOW,
     _as_datetime,
-    _Errors,
     _locked_request,
     _notify,
     _require_coordinator,
@@ -122,7 +122,7 @@ def travel_limit(*, prefill: Decimal | None) -> Decimal:
 
 
 def _clean_entry(
-    errors: _Errors,
+    errors: FieldErrors,
     *,
     assignment: Assignment,
     side: str,
@@ -371,7 +371,7 @@ def confirmation_record(
     now = now or timezone.now()
     assignment = _locked(assignment)
     _require_side(actor, assignment, side)
-    errors = _Errors()
+    errors = FieldErrors()
     if assignment.end > now:
         errors.add("status", _("The appointment has not ended yet; please confirm it afterwards."))
     elif assignment.status != Assignment.Status.UPCOMING:
@@ -430,7 +430,7 @@ def confirmation_decide(
     now = now or timezone.now()
     assignment = _locked(assignment)
     _require_coordinator(actor, assignment.request.center_id)
-    errors = _Errors()
+    errors = FieldErrors()
     status = assignment.status
     if assignment.end > now:
         errors.add("status", _("The appointment has not ended yet; please confirm it afterwards."))

@@ -25,7 +25,6 @@ skip the lead time and need a one-line justification.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -41,6 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.choices import Gender, Level, Mode, Topic
+from core.errors import FieldErrors
 from core.models import AuditEvent, Center, Department, Language, Place, Role, User
 from core.scoping import department_ids_for, has_role
 from core.services import audit_log, audit_log_many
@@ -247,27 +247,6 @@ def _require_interpreter(actor: User | None, offer: Offer, token: str | None = N
 # --- validation of a request ----------------------------------------------------------------
 
 
-class _Errors:
-    """Collects field errors so that every error is reported at once."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: Any) -> None:
-        self.errors.setdefault(field, []).append(str(message))
-
-    def check(self, field: str, validator: Callable[[Any], None], value: Any) -> None:
-        try:
-            validator(value)
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.add(field, message)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
 def _as_datetime(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value)
@@ -281,7 +260,7 @@ def _clean_fields(
 
     :raises ValidationError: with every field error at once.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     out: dict[str, Any] = {}
 
     code = values.get("language")
@@ -387,7 +366,7 @@ def _text(values: dict[str, Any], field: str, limit: int) -> str:
 
 
 def _clean_place(
-    *, center: Center, values: dict[str, Any], mode: Any, errors: _Errors
+    *, center: Center, values: dict[str, Any], mode: Any, errors: FieldErrors
 ) -> dict[str, Any]:
     """The place as stored: a registry place copied, or an address with the registry's
     coordinates for its postcode or town. Needed in person; optional otherwise."""

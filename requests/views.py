@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import add_service_errors
 from core.models import Center, Department, Language, Role
 from core.params import parse_id
 from core.scoping import center_ids_for, department_ids_for, has_role, is_admin
@@ -291,7 +292,7 @@ def request_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, request=item, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(request, _("The request is cancelled."))
             return redirect("request-detail", pk=pk)
@@ -305,15 +306,6 @@ def request_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "pending_offer": selectors.pending_offer(item),
         },
     )
-
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    """Service errors at the form's fields where it has them, else on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 # --------------------------------------------------------------------------- interpreters
@@ -433,7 +425,7 @@ def assignment_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(
                 request,
@@ -480,7 +472,7 @@ def offer_link(request: HttpRequest, token: str) -> HttpResponse:
         except PermissionDenied:
             return _offer_link_page(request, offer, "no_login", status=403)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(exc, form)
     return _offer_link_page(request, offer, _state(offer, now), form=form)
 
 

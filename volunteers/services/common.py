@@ -1,6 +1,5 @@
-"""Checks shared by the volunteer services: errors collected and raised together
-(:class:`_Errors`), row messages for list items, the field checks (name, e-mail, phone,
-home town, interests), the read-only rule of anonymised records
+"""Checks shared by the volunteer services: row messages for list items, the field checks
+(name, e-mail, phone, home town, interests), the read-only rule of anonymised records
 (:func:`refuse_if_anonymised`), locking a record and storing one of its parts.
 """
 
@@ -22,31 +21,6 @@ from volunteers.models import (
     Interest,
     Volunteer,
 )
-
-
-class _Errors:
-    """Collects field errors of several checks, then raises them together."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[Any]] = {}
-
-    def add(self, field: str, message: Any) -> None:
-        self.errors.setdefault(field, []).append(message)
-
-    def run(self, check: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return check(*args, **kwargs)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, messages in exc.message_dict.items():
-                    self.errors.setdefault(field, []).extend(messages)
-            else:
-                self.errors.setdefault("__all__", []).extend(exc.messages)
-            return None
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
 
 
 def _row_error(message: str, row: int) -> ValidationError:

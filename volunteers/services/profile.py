@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import FieldErrors
 from core.models import AuditEvent, Center, Place, User
 from core.services import audit_log
 from volunteers.models import Volunteer
@@ -22,7 +23,6 @@ from volunteers.services.common import (
     _clean_home,
     _clean_name,
     _clean_phone,
-    _Errors,
     clean_interests,
     refuse_if_anonymised,
 )
@@ -77,7 +77,7 @@ def volunteer_create(
 
     :raises ValidationError: field errors; nothing is stored then.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     first = errors.run(_clean_name, first_name, "first_name")
     last = errors.run(_clean_name, last_name, "last_name")
     email_clean = errors.run(_clean_email, email, center=center)
@@ -134,7 +134,7 @@ def volunteer_update(*, actor: User | None, volunteer: Volunteer, **fields: Any)
     unknown = sorted(set(fields) - set(COORDINATOR_FIELDS))
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
-    errors = _Errors()
+    errors = FieldErrors()
     data: dict[str, Any] = {}
     for name in ("first_name", "last_name"):
         if name in fields:
@@ -217,7 +217,7 @@ def volunteer_change(
 
     :raises ValidationError: every field error found; nothing is stored then.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     if languages is not None:
         errors.run(clean_languages, languages)
     if availability is not None:

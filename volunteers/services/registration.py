@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from core.errors import FieldErrors
 from core.models import AuditEvent, Center, Membership, Place, Role, User
 from core.params import parse_id
 from core.phone import format_phone_national
@@ -38,7 +39,6 @@ from volunteers.services.common import (
     _clean_home,
     _clean_name,
     _clean_phone,
-    _Errors,
     clean_interests,
 )
 from volunteers.services.languages import clean_languages, volunteer_languages_set
@@ -213,7 +213,7 @@ def volunteer_register(
         nothing is stored then.
     :return: the new volunteer, or None when the address or user name was taken.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     first = errors.run(_clean_name, first_name, "first_name")
     last = errors.run(_clean_name, last_name, "last_name")
     # Whether the address or the user name is taken is not an error here: the answer would
@@ -331,7 +331,7 @@ def _clean_login(
     email: str | None,
     check_taken: bool = True,
 ) -> str:
-    errors = _Errors()
+    errors = FieldErrors()
     name = (username or "").strip()
     if not name:
         errors.add("username", _("Please choose a user name."))
