@@ -253,9 +253,12 @@ def language_coverage(*, user: User, center: Center | int | None = None) -> Cove
     levels = _levels_at_least(COVERAGE_MIN_LEVEL)
     skills = LanguageSkill.objects.filter(level__in=levels).exclude(language_id=GERMAN)
 
+    # The active volunteers' ids are read first: PostgreSQL plans the aggregate over the
+    # nested subqueries of active_profiles as a subplan per row and takes minutes.
+    active_ids = list(active_profiles(profiles).values_list("volunteer_id", flat=True))
     counts: dict[tuple[str, int | None], int] = {}
     for row in (
-        skills.filter(volunteer__interpreter_profile__in=active_profiles(profiles))
+        skills.filter(volunteer_id__in=active_ids)
         .values("language_id", "volunteer__home_place_id")
         .annotate(n=Count("volunteer_id", distinct=True))
     ):
