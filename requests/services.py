@@ -581,7 +581,6 @@ def request_update(
     return request
 
 
-@transaction.atomic
 def request_cancel_refusal(request: InterpreterRequest, *, now: dt.datetime) -> str:
     """Why the request cannot be cancelled now (empty: it can).
 
@@ -601,6 +600,7 @@ def request_cancel_refusal(request: InterpreterRequest, *, now: dt.datetime) -> 
     return ""
 
 
+@transaction.atomic
 def request_cancel(*, actor: User, request: InterpreterRequest, reason: Any) -> InterpreterRequest:
     """Cancel a request: a pending offer is withdrawn, an assignment freed, the interpreter told.
 
