@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("networks.urls")),
     path("", include("requests.urls")),
     path("", include("matching.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.urls")),

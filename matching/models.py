@@ -60,6 +60,12 @@ class MatchingRun(models.Model):
     result = models.JSONField(_("result"), default=dict, blank=True)
     stats = models.JSONField(_("figures"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    redacted_at = models.DateTimeField(
+        _("instance removed at"),
+        null=True,
+        blank=True,
+        help_text=_("Set by the retention clean-up: the stored instance and result are emptied."),
+    )
 
     objects = MatchingRunQuerySet.as_manager()
 

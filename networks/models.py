@@ -262,6 +262,11 @@ class Household(models.Model):
         verbose_name=_("town"),
     )
     needs = models.JSONField(_("needs"), default=list, blank=True)
+    children = models.BooleanField(
+        _("children or youths in the household"),
+        default=False,
+        help_text=_("A Pate then needs an extended police certificate (§ 72a SGB VIII)."),
+    )
     waiting_since = models.DateField(_("waiting since"), default=timezone.localdate)
     is_active = models.BooleanField(
         _("active"),
@@ -488,3 +493,46 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sponsorship} · {self.date}"
+
+
+class ProposalRejection(models.Model):
+    """A Pate proposal that the coordinator or network lead turned down, with the reason;
+    the engine does not propose this Pate for this household again."""
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="+", verbose_name=_("network")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.CASCADE,
+        related_name="proposal_rejections",
+        verbose_name=_("household"),
+    )
+    pate = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="+", verbose_name=_("Pate")
+    )
+    reason = models.CharField(
+        _("reason"), max_length=300, validators=[MaxLengthValidator(300)]
+    )
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rejected by"),
+    )
+    rejected_at = models.DateTimeField(_("rejected at"), auto_now_add=True)
+
+    objects = NetworkPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rejected Pate proposal")
+        verbose_name_plural = _("rejected Pate proposals")
+        ordering = ["-rejected_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "pate"], name="proposal_rejected_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"household #{self.household_id} ✗ volunteer #{self.pate_id}"

@@ -155,6 +155,12 @@ class InterpreterRequest(models.Model):
         related_name="+",
         verbose_name=_("cancelled by"),
     )
+    redacted_at = models.DateTimeField(
+        _("notes and client reference removed at"),
+        null=True,
+        blank=True,
+        help_text=_("Set by the retention clean-up once the center's retention period is over."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
@@ -678,3 +684,44 @@ class ClientCapException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_ref}: {self.cap}"
+
+
+class BillingMonthQuerySet(CenterScopedQuerySet):
+    """Closed billing months, scoped by role."""
+
+    def visible_to(self, user: Any) -> BillingMonthQuerySet:
+        """Coordinators: the months of their centers."""
+        return self.scoped(user, lambda u: self.center_q(u, roles=[Role.COORDINATOR]))
+
+
+class BillingMonth(models.Model):
+    """A center's allowance month, closed for billing: its entries no longer change; a later
+    correction is booked as a new entry in the next open month (``AllowanceEntry.corrects``)."""
+
+    center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, related_name="+", verbose_name=_("center")
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    closed_at = models.DateTimeField(_("closed at"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+
+    objects = BillingMonthQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("closed billing month")
+        verbose_name_plural = _("closed billing months")
+        ordering = ["center", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "month"], name="billing_month_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.center_id} {self.month:%Y-%m} closed"
+

@@ -24,8 +24,9 @@ from django.utils import timezone
 from core.models import AuditEvent, Center, Department, Notification, Role
 from core.scoping import CenterScopedQuerySet
 from matching.models import MatchingRun
-from networks.models import Household
-from requests.models import AllowanceEntry, ClientCapException, Confirmation
+from networks.models import Household, ProposalRejection
+from reports.models import Replay
+from requests.models import AllowanceEntry, BillingMonth, ClientCapException, Confirmation
 from tests.conftest import Tenant, make_tenant
 from tests.factories import UserFactory
 from tests.networks.factories import (
@@ -151,10 +152,16 @@ def center_a_rows(a: Tenant) -> None:
     profile = InterpreterProfileFactory(volunteer=volunteer, is_active=True)
     member = NetworkMemberFactory(network__center=center, volunteer=volunteer)
     NetworkLeadFactory(network=member.network, user=a.users[Role.NETWORK_LEAD])
-    CheckInFactory(
+    checkin = CheckInFactory(
         sponsorship__network=member.network,
         sponsorship__pate=volunteer,
         sponsorship__household__center=center,
+    )
+    ProposalRejection.objects.create(
+        network=member.network,
+        household=checkin.sponsorship.household,
+        pate=volunteer,
+        reason="Andere Interessen",
     )
     assignment = AssignmentFactory(
         request__center=center, request__department=a.department, interpreter=profile
@@ -173,6 +180,12 @@ def center_a_rows(a: Tenant) -> None:
         month=timezone.localdate().replace(day=1),
     )
     ClientCapException.objects.create(center=center, client_ref="K-7001", cap=8, reason="Reha")
+    BillingMonth.objects.create(
+        center=center, month=timezone.localdate().replace(day=1), closed_at=timezone.now()
+    )
+    Replay.objects.create(
+        center=center, period_from=timezone.localdate(), period_to=timezone.localdate()
+    )
     MatchingRun.objects.create(center=center, trigger="manual", started_at=timezone.now())
     AuditEvent.objects.create(center=center, action="view", object_type="volunteers.volunteer")
     Notification.objects.create(

@@ -100,6 +100,12 @@ class Volunteer(models.Model):
         validators=[MinValueValidator(-180.0), MaxValueValidator(180.0)],
     )
     interests = models.JSONField(_("interests"), default=list, blank=True)
+    sponsorship_capacity = models.PositiveSmallIntegerField(
+        _("sponsorships at once"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("How many sponsorships this person can take on at the same time."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED
     )

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "networks",
     "requests.apps.RequestsConfig",
     "matching",
+    "reports",
     "api",
 ]
 
