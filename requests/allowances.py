@@ -30,6 +30,13 @@ assignment) books a ``correction`` entry with the difference in the month it is 
 ``corrects`` pointing at the original entry; its inputs are those of the new computation.
 No entry is booked when neither amount nor basis change.
 
+**Closed months** (:class:`~requests.models.BillingMonth`, closed by
+:func:`requests.billing.billing_month_close`): nothing is ever booked into a closed month.
+:func:`allowance_book` is the one booking path (the Einsatznachweis, the coordinator's
+decision and correction, short-notice cancellations; web and API alike), and it moves an
+entry whose month is closed to the next open month (:func:`open_month_from`): a correction
+keeps ``corrects`` pointing at the original, so a closed month's total never changes.
+
 **Yearly limit**: the tax-free limit for volunteer work (Ehrenamtspauschale,
 ``settings.TAX_FREE_ALLOWANCE_LIMITS``, year it applies from → EUR) by :func:`tax_free_limit`.
 
@@ -59,6 +66,7 @@ from requests.models import (
     AbsenceReason,
     AllowanceEntry,
     Assignment,
+    BillingMonth,
     ClientCapException,
     InterpreterRequest,
 )
@@ -231,6 +239,26 @@ def month_of(moment: dt.datetime | dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def next_month(month: dt.date) -> dt.date:
+    """The first day of the month after ``month``."""
+    return (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def open_month_from(*, center: Center | int, month: dt.date) -> dt.date:
+    """``month`` if it is open for booking in the center, else the first open month after
+    it (closed months are :class:`~requests.models.BillingMonth` rows)."""
+    center_id = center.pk if isinstance(center, Center) else center
+    month = month.replace(day=1)
+    closed = set(
+        BillingMonth.objects.filter(center_id=center_id, month__gte=month).values_list(
+            "month", flat=True
+        )
+    )
+    while month in closed:
+        month = next_month(month)
+    return month
+
+
 def client_cap(*, center: Center, client_ref: str) -> int:
     """Paid assignments this client may have: the center's cap, or the exception's."""
     cap = center.allowance_cap_per_client
@@ -311,7 +339,9 @@ def allowance_book(
     When the assignment has entries already (a correction), the difference to what is
     booked becomes a ``correction`` entry in the current month, pointing at the original;
     when neither amount nor basis change, nothing is booked and the latest entry is
-    returned. The settled times and km are read from ``assignment`` (``actual_start``,
+    returned. Either goes into the next open month when its month is closed
+    (:func:`open_month_from`; the center's row, locked here and by the closing, keeps the
+    two apart). The settled times and km are read from ``assignment`` (``actual_start``,
     ``actual_end``, ``travel_km``); a short-notice cancellation without km uses the home →
     place distance.
 
@@ -377,6 +407,7 @@ def allowance_book(
             month_of(now),
             original,
         )
+    month = open_month_from(center=center, month=month)
 
     hourly_paid = terms.rule == Rule.HOURLY and basis == Basis.TOOK_PLACE
     flat_paid = result.flat_considered or (
@@ -410,7 +441,12 @@ def allowance_book(
         action=AuditEvent.Action.CREATE,
         obj=entry,
         center=center.pk,
-        detail={"assignment": assignment.pk, "kind": kind, "basis": basis},
+        detail={
+            "assignment": assignment.pk,
+            "kind": kind,
+            "basis": basis,
+            "month": month.isoformat(),
+        },
     )
     return entry
 
