@@ -7,6 +7,7 @@ from django.utils import timezone
 from core.models import Center
 from matching import services
 from matching.models import MatchingRun
+from matching.retention import runs_redact
 from requests import notifications as request_notifications
 from requests.notifications import Explain
 
@@ -77,3 +78,12 @@ def requests_at_risk() -> int:
             request, explain=_explainer(request.pk, run), now=now
         )
     return sent
+
+
+def retention_apply() -> int:
+    """Empty the stored instances of runs past their center's retention period.
+
+    Scheduled daily (``matching-runs-retention``); a second run changes nothing.
+    :return: how many runs were emptied.
+    """
+    return runs_redact()

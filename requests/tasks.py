@@ -12,6 +12,7 @@ from typing import Any
 from core import messaging
 from requests import notifications, services
 from requests.models import Assignment, InterpreterRequest, Offer
+from requests.retention import requests_redact
 
 
 def _offer(pk: int) -> Offer | None:
@@ -116,3 +117,16 @@ def messages_retry() -> dict[str, int]:
     """Send held (quiet hours) and failed messages whose next try is due; drop those that no
     longer matter. Scheduled every 5 minutes (``messages-retry``)."""
     return messaging.messages_retry(still_wanted=notifications.still_wanted)
+
+
+def retention_apply() -> dict[str, int]:
+    """Redact finished requests and old messages past their center's retention period.
+
+    Scheduled daily (``requests-retention``); a second run changes nothing.
+    """
+    report = requests_redact()
+    return {
+        "requests": report.requests,
+        "notifications": report.notifications,
+        "failed": report.failed,
+    }

@@ -54,6 +54,17 @@ PERIODIC_TASKS: tuple[PeriodicTask, ...] = (
     ),
     # Held SMS (quiet hours) and failed sends whose next try is due (backoff).
     PeriodicTask("messages-retry", "requests.tasks.messages_retry", Schedule.MINUTES, minutes=5),
+    # Retention (Center.retention_months): finished requests lose notes and client
+    # references, old messages their text; matching runs their stored instance.
+    PeriodicTask(
+        "requests-retention", "requests.tasks.retention_apply", Schedule.DAILY, at=dt.time(3, 15)
+    ),
+    PeriodicTask(
+        "matching-runs-retention",
+        "matching.tasks.retention_apply",
+        Schedule.DAILY,
+        at=dt.time(3, 30),
+    ),
 )
 
 
