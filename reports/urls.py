@@ -2,8 +2,26 @@
 
 from django.urls import path
 
-from reports import views_dashboard
+from reports import views_billing, views_dashboard
 
 urlpatterns = [
     path("reports/", views_dashboard.dashboard, name="reports-dashboard"),
+    path("reports/billing/", views_billing.billing_statement, name="reports-billing"),
+    path(
+        "reports/billing/statement.<str:fmt>",
+        views_billing.billing_statement_export,
+        name="reports-billing-export",
+    ),
+    path(
+        "reports/billing/close/",
+        views_billing.billing_month_close_view,
+        name="reports-billing-close",
+    ),
+    path("reports/tax-free/", views_billing.tax_free_limit, name="reports-tax-free"),
+    path("reports/funding/", views_billing.funding_report, name="reports-funding"),
+    path(
+        "reports/funding/funding.xlsx",
+        views_billing.funding_report_export,
+        name="reports-funding-export",
+    ),
 ]
