@@ -544,3 +544,53 @@ def offer_manual(
     return request_services.offer_create(
         request=request, interpreter=interpreter, actor=actor, source=Offer.Source.COORDINATOR
     )
+
+
+# --- the what-if replay's reads (reports.replay) ----------------------------------------------
+
+
+def replay_runs(
+    *, center: Center, period_from: dt.date, period_to: dt.date
+) -> tuple[list[int], int]:
+    """The ids of the center's finished runs started in the period (Europe/Berlin days,
+    both inclusive) whose stored instance can be replayed, oldest first, and how many of
+    the period's finished runs were left out (instance removed by the retention clean-up
+    or empty)."""
+    start = timezone.make_aware(dt.datetime.combine(period_from, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(period_to + dt.timedelta(days=1), dt.time.min))
+    runs = MatchingRun.objects.filter(
+        center=center,
+        status=MatchingRun.Status.FINISHED,
+        started_at__gte=start,
+        started_at__lt=end,
+    )
+    kept = list(
+        runs.filter(redacted_at__isnull=True)
+        .exclude(instance={})
+        .order_by("started_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return kept, runs.count() - len(kept)
+
+
+def replay_instances(*, center: Center, ids: list[int]) -> list[tuple[int, dict[str, Any]]]:
+    """The stored instances of these runs of the center, still unredacted, in the order of
+    ``ids`` (a run redacted since it was chosen is left out)."""
+    found = dict(
+        MatchingRun.objects.filter(center=center, pk__in=ids, redacted_at__isnull=True)
+        .exclude(instance={})
+        .values_list("pk", "instance")
+    )
+    return [(pk, found[pk]) for pk in ids if pk in found]
+
+
+def requests_unfilled_in_reality(*, center: Center, engine_ids: list[str]) -> set[str]:
+    """Which of these engine request ids (``r-<pk>``) of the center ended unfilled (they
+    reached their start without an interpreter: status ``unfilled``)."""
+    pks = [_engine_pk(e) for e in engine_ids if e.startswith("r-") and e[2:].isdigit()]
+    return {
+        request_engine_id(pk)
+        for pk in InterpreterRequest.objects.filter(
+            center=center, pk__in=pks, status=InterpreterRequest.Status.UNFILLED
+        ).values_list("pk", flat=True)
+    }

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from reports import views_billing, views_dashboard
+from reports import views_billing, views_dashboard, views_replay
 
 urlpatterns = [
     path("reports/", views_dashboard.dashboard, name="reports-dashboard"),
+    path("reports/replay/", views_replay.replay_form, name="reports-replay"),
+    path("reports/replay/<int:pk>/", views_replay.replay_detail, name="reports-replay-detail"),
     path("reports/billing/", views_billing.billing_statement, name="reports-billing"),
     path(
         "reports/billing/statement.<str:fmt>",
