@@ -25,9 +25,20 @@ from django.utils.translation import gettext as _
 from core.models import AuditEvent, Center, Language, Membership, Place, Role, User
 from core.scoping import has_role
 from core.services import audit_log, audit_view, changed_fields, membership_grant
-from networks.models import CheckIn, Household, Network, NetworkLead, NetworkMember, Sponsorship
+from networks.models import (
+    CheckIn,
+    Household,
+    Network,
+    NetworkLead,
+    NetworkMember,
+    ProposalRejection,
+    Sponsorship,
+)
 from volunteers.models import Volunteer
 from volunteers.rules import future_date_problem, reject_future_date, reject_unknown_fields
+
+#: What a required free text becomes once erased (a rejected proposal's reason).
+ERASED_TEXT = "–"
 
 NETWORK_FIELDS = {"name", "town", "district", "description", "is_active"}
 #: What a network lead (not coordinating the center) may change about their network.
@@ -223,7 +234,8 @@ def network_pate_erase(*, actor: User | None, volunteer: Volunteer) -> None:
     :class:`networks.apps.NetworksConfig`), inside the anonymising transaction. Open
     sponsorships end with the reason "Pate stopped", so their households wait for a new
     Pate again from today; memberships become inactive. Ended sponsorships stay, for the
-    network's history and statistics, pointing at the anonymous record.
+    network's history and statistics, pointing at the anonymous record, without their free
+    texts (end notes, check-in notes, reasons of rejected proposals).
     """
     for sponsorship in Sponsorship.objects.open().filter(pate=volunteer).order_by("pk"):
         sponsorship_end(
@@ -231,6 +243,13 @@ def network_pate_erase(*, actor: User | None, volunteer: Volunteer) -> None:
         )
     for member in NetworkMember.objects.filter(volunteer=volunteer, active=True).order_by("pk"):
         network_member_remove(actor=actor, member=member)
+    # Free texts about the person: the sponsorships' end notes, their check-ins' notes and
+    # the reasons of rejected proposals (dates, statuses and reason codes stay).
+    Sponsorship.objects.filter(pate=volunteer).exclude(end_note="").update(end_note="")
+    CheckIn.objects.filter(sponsorship__pate=volunteer).exclude(note="").update(note="")
+    ProposalRejection.objects.filter(pate=volunteer).exclude(reason=ERASED_TEXT).update(
+        reason=ERASED_TEXT
+    )
 
 
 # --- households -----------------------------------------------------------------------

@@ -41,6 +41,13 @@ class RequestsConfig(AppConfig):
         "confirmation_disputed": _("Einsatznachweis disputed"),
     }
 
+    def ready(self) -> None:
+        """Release an anonymised interpreter from the request flow (offers withdrawn,
+        upcoming assignments cancelled, the department told)."""
+        from volunteers.signals import volunteer_anonymised
+
+        volunteer_anonymised.connect(_erase_interpreter, dispatch_uid="requests.erase-interpreter")
+
     def home_cards(self, user: Any) -> list[HomeCard]:
         """Requests still waiting for an interpreter (caseworkers, coordinators); offers
         waiting for an answer and upcoming assignments (interpreters)."""
@@ -165,3 +172,9 @@ class RequestsConfig(AppConfig):
                     )
                 )
         return cards
+
+
+def _erase_interpreter(sender: Any, *, volunteer: Any, actor: Any, **kwargs: Any) -> None:
+    from requests.services import interpreter_flow_erase
+
+    interpreter_flow_erase(actor=actor, volunteer=volunteer)

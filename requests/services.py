@@ -50,6 +50,7 @@ from requests import allowances, selectors
 from requests.models import (
     NOTES_MAX_LENGTH,
     Assignment,
+    Confirmation,
     InterpreterRequest,
     Offer,
     Priority,
@@ -1173,3 +1174,73 @@ def request_exclude_interpreter(
         detail={"request": request.pk, "interpreter": interpreter.pk},
     )
     return exclusion
+
+
+# --- erasure (DSGVO Art. 17) ----------------------------------------------------------------
+
+#: What the department is told when an interpreter's data were erased before an appointment.
+INTERPRETER_ERASED_REASON = gettext_lazy("The interpreter is no longer available.")
+
+
+@transaction.atomic
+def interpreter_flow_erase(*, actor: User | None, volunteer: Any) -> None:
+    """Release an anonymised interpreter from the request flow.
+
+    Receiver of :data:`volunteers.signals.volunteer_anonymised` (connected in
+    :class:`requests.apps.RequestsConfig`), inside the anonymising transaction:
+
+    - pending offers (and accepted ones waiting for the coordinator) are withdrawn, their
+      requests reopen and are offered anew;
+    - upcoming assignments not yet begun are cancelled as by the interpreter: the request
+      reopens and is offered anew, the department is told
+      (``assignment_cancelled_by_interpreter``, reason :data:`INTERPRETER_ERASED_REASON`);
+    - the interpreter's own free texts go: decline reasons of their offers and the notes
+      of their Einsatznachweis entries.
+
+    Kept, linked to the anonymous profile: past assignments, the Einsatznachweis facts and
+    every allowance entry (payment records); no request is deleted.
+    """
+    profile = InterpreterProfile.objects.filter(volunteer=volunteer).first()
+    if profile is None:
+        return
+    now = timezone.now()
+    centers: set[int] = set()
+    open_offers = Offer.objects.filter(_OPEN_OFFER, interpreter=profile)
+    for request_id, offer_id in open_offers.order_by("pk").values_list("request_id", "pk"):
+        request = _locked_request(request_id)
+        offer = Offer.objects.select_for_update().filter(_OPEN_OFFER, pk=offer_id).first()
+        if offer is None:
+            continue
+        old = offer.status
+        _offer_move(offer, Offer.Status.WITHDRAWN, now=now)
+        if request.status == Status.OFFERED:
+            _reopen(request)
+        audit_log(
+            actor=actor,
+            action=AuditEvent.Action.TRANSITION,
+            obj=offer,
+            center=request.center_id,
+            detail={"from": old, "to": offer.status, "erased": True},
+        )
+        centers.add(request.center_id)
+    upcoming = Assignment.objects.filter(
+        interpreter=profile, status=Assignment.Status.UPCOMING, start__gt=now
+    )
+    for request_id, assignment_id in upcoming.order_by("pk").values_list("request_id", "pk"):
+        request = _locked_request(request_id)
+        assignment = (
+            Assignment.objects.select_for_update().select_related("request").get(pk=assignment_id)
+        )
+        _assignment_cancelled(
+            assignment, actor=actor, reason=str(INTERPRETER_ERASED_REASON), now=now
+        )
+        if request.status == Status.ASSIGNED:
+            _reopen(request)
+        centers.add(request.center_id)
+        _notify("assignment_cancelled_by_interpreter", assignment.pk)
+    Offer.objects.filter(interpreter=profile).exclude(decline_reason="").update(decline_reason="")
+    Confirmation.objects.filter(
+        assignment__interpreter=profile, side=Confirmation.Side.INTERPRETER
+    ).exclude(note="").update(note="")
+    for center_id in sorted(centers):
+        _start_run(center_id, "reoffer")

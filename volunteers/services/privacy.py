@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import AuditEvent, Membership, Role, User
+from core.models import AuditEvent, Membership, Notification, Role, User
+from core.personal_data import person_export_sections
 from core.services import audit_log, audit_view
 from volunteers import selectors
 from volunteers.models import Volunteer
@@ -37,8 +38,17 @@ def volunteer_viewed(*, actor: User | None, volunteer: Volunteer) -> None:
 
 
 def volunteer_export(*, actor: User | None, volunteer: Volunteer) -> dict[str, Any]:
-    """Everything stored about the volunteer (their right of access); audited as an export."""
+    """Everything stored about the volunteer (their right of access, Art. 15); audited as an
+    export.
+
+    The registry's own data (:func:`volunteers.selectors.volunteer_data`) and every app's
+    section (``export_person`` in its ``personal_data`` module, found by
+    :func:`core.personal_data.person_export_sections`: login, memberships, messages, the
+    interpreter profile, offers, assignments, Einsatznachweise, allowances, networks and
+    sponsorships, …), so this app imports none of them.
+    """
     data = selectors.volunteer_data(volunteer=volunteer)
+    data.update(person_export_sections(volunteer))
     audit_log(actor=actor, action=AuditEvent.Action.EXPORT, obj=volunteer)
     return data
 
@@ -81,9 +91,10 @@ def volunteer_anonymise(*, actor: User | None, volunteer: Volunteer) -> Voluntee
     Name, e-mail, phone, postcode, exact home coordinates, notes, availability,
     absences, consents still in force and paperwork are removed (and, through the
     :data:`~volunteers.signals.volunteer_anonymised` signal, what other apps keep about
-    the person, e.g. the interpreter profile's personal settings); the login is made
-    unusable and loses its memberships; the status becomes ``left``. Kept: center, town,
-    languages with levels, interests and the dates of the workflow, so counts
+    the person, e.g. the interpreter profile's personal settings, pending offers and
+    upcoming assignments); the messages sent to them lose address, subject and text; the
+    login is made unusable and loses its memberships; the status becomes ``left``. Kept:
+    center, town, languages with levels, interests and the dates of the workflow, so counts
     per language, town and year still add up. Withdrawn consents are kept as well
     (kind, version, given and withdrawn time: no personal data once the record is
     anonymous), as the proof that consent existed and was withdrawn
@@ -93,6 +104,7 @@ def volunteer_anonymise(*, actor: User | None, volunteer: Volunteer) -> Voluntee
     """
     volunteer = _locked(volunteer)
     old_status = volunteer.status
+    old_addresses = [a for a in (volunteer.email, volunteer.phone) if a]
     volunteer.anonymised_at = timezone.now()
     volunteer.first_name = _("Anonymised")
     volunteer.last_name = f"#{volunteer.pk}"
@@ -121,6 +133,7 @@ def volunteer_anonymise(*, actor: User | None, volunteer: Volunteer) -> Voluntee
     ):
         related.delete()
     volunteer_anonymised.send(sender=Volunteer, volunteer=volunteer, actor=actor)
+    _erase_messages(user=user, keep_login=keep_login, addresses=old_addresses)
     if user is not None:
         volunteer.user = user  # for the membership lookup only
         _revoke_membership(actor=actor, volunteer=volunteer)
@@ -133,6 +146,18 @@ def volunteer_anonymise(*, actor: User | None, volunteer: Volunteer) -> Voluntee
         user.set_unusable_password()
         user.save()
     return _anonymised(actor=actor, volunteer=volunteer, old_status=old_status)
+
+
+def _erase_messages(*, user: User | None, keep_login: bool, addresses: list[str]) -> int:
+    """Blank address, subject and text of the messages sent to the person (event, object
+    and times stay, so a message is still never sent twice). A login that stays (staff)
+    keeps its other messages: only those that went to the volunteer's address go."""
+    if user is None:
+        return 0
+    messages = Notification.objects.filter(recipient=user)
+    if keep_login:
+        messages = messages.filter(address__in=addresses)
+    return messages.update(address="", subject="", body="", error="")
 
 
 def _anonymised(*, actor: User | None, volunteer: Volunteer, old_status: str) -> Volunteer:
