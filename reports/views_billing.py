@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -339,6 +340,15 @@ def _funding_tables(report: billing.FundingReport) -> list[exports.Table]:
     return [summary, languages, buckets, covered]
 
 
+def _display(value: object) -> object:
+    """A summary value as the page shows it (amounts in EUR, dates in the UI's format)."""
+    if isinstance(value, Decimal):
+        return number_format(value, 2, force_grouping=True) + " €"
+    if isinstance(value, dt.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return value
+
+
 def _funding(request: AuthenticatedHttpRequest) -> tuple[billing.FundingReport, list[str]]:
     center = _center(request)
     start, end, errors = _period(request)
@@ -358,7 +368,7 @@ def funding_report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "centers": billing.coordinated_centers(user=request.user),
             "report": report,
             "tables": tables[1:],
-            "summary": tables[0],
+            "summary": [(label, _display(value)) for label, value in tables[0].rows],
             "errors": errors,
             "query": _query(
                 report.center, **{"from": report.start.isoformat(), "to": report.end.isoformat()}
