@@ -7,17 +7,21 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from core.models import Role
 from core.navigation import current_index, visible_nav_items
+from core.scoping import has_role
 from core.selectors import news_unread_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """``nav_items``: dicts of url, label, active (at most one) and count (the unread
     messages at "News") for the user's roles; ``nav_current``: the label of the current
-    item, or None."""
+    item, or None; ``show_api_docs``: whether the footer links the API documentation (for
+    staff who integrate or script: coordinators, caseworkers, admins — not for the public
+    pages or volunteers)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "nav_current": None}
+        return {"nav_items": [], "nav_current": None, "show_api_docs": False}
     links: list[dict[str, Any]] = []
     for item in visible_nav_items(user):
         try:
@@ -34,4 +38,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_items": links,
         "nav_current": links[current]["label"] if current is not None else None,
+        "show_api_docs": any(has_role(user, role) for role in (Role.COORDINATOR, Role.CASEWORKER)),
     }

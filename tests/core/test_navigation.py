@@ -116,3 +116,19 @@ def test_a_checkbox_group_puts_each_label_beside_its_box():
     assert '<div class="choice"><input type="checkbox"' in html
     css = CSS.read_text()
     assert ".field .choice label { display: inline;" in css
+
+
+@pytest.mark.parametrize(
+    ("role", "linked"),
+    [("coordinator", True), ("caseworker", True), ("volunteer", False), ("network_lead", False)],
+)
+def test_the_footer_links_the_api_documentation_for_staff_only(tenant, role, linked):
+    client = Client()
+    client.force_login(tenant.users[role])
+    page = client.get(reverse("news-list")).content.decode()
+    assert (f'href="{reverse("api-docs")}"' in page) is linked
+
+
+def test_public_pages_do_not_link_the_api_documentation():
+    page = Client().get(reverse("login")).content.decode()
+    assert reverse("api-docs") not in page
