@@ -151,3 +151,36 @@ class NotificationAdmin(PersonalDataAdmin):
     list_display = ["created_at", "recipient", "center", "channel", "event", "sent_at"]
     list_filter = ["channel", "center"]
     search_fields = ["key", "event"]
+
+
+# Two-factor devices (django-otp): read-only like every login record, without the secret and
+# without the recovery codes; an administrator resets a lost phone with
+# ``manage.py two_factor_reset <user name>`` (audited), never by editing a device here.
+from django_otp.plugins.otp_static.models import StaticDevice  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+for _otp_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_otp_model):
+        admin.site.unregister(_otp_model)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(PersonalDataAdmin):
+    owner_user = "user"
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    shown = ("user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
+    fields = shown
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.shown)
+
+
+@admin.register(StaticDevice)
+class StaticDeviceAdmin(PersonalDataAdmin):
+    owner_user = "user"
+    list_display = ["user", "name", "created_at", "last_used_at"]
+    shown = ("user", "name", "created_at", "last_used_at", "throttling_failure_count")
+    fields = shown
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.shown)

@@ -30,10 +30,17 @@ def is_superuser(request: HttpRequest) -> bool:
 
 
 class SuperuserAdminSite(admin.AdminSite):
-    """The default admin site, open to superusers only."""
+    """The default admin site, open to superusers only, and behind the second factor:
+    a superuser with a device, or any superuser when ``TWO_FACTOR_REQUIRED``, needs a
+    session that gave its code (``core.two_factor``; django-otp's ``OTPAdminSite`` check)."""
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return is_superuser(request)
+        if not is_superuser(request):
+            return False
+        from core import two_factor
+
+        user = request.user
+        return two_factor.is_verified(user) or not two_factor.code_needed(user)
 
 
 class SuperuserAdminConfig(AdminConfig):

@@ -44,6 +44,15 @@ VALUE_LABELS = {
     "email_link": gettext_lazy("link in the e-mail"),
     "active": gettext_lazy("active"),
     "inactive": gettext_lazy("inactive"),
+    # detail["two_factor"] (core.two_factor)
+    "set_up": gettext_lazy("set up"),
+    "switched_off": gettext_lazy("switched off"),
+    "recovery_codes_regenerated": gettext_lazy("new recovery codes"),
+    "wrong_code": gettext_lazy("wrong code"),
+    "code": gettext_lazy("code from the app"),
+    "recovery_code": gettext_lazy("recovery code used"),
+    "web": gettext_lazy("web page"),
+    "api": gettext_lazy("API"),
 }
 
 #: Labels of the keys of ``detail`` that are not fields of the object's model.
@@ -55,6 +64,7 @@ DETAIL_KEYS = {
     "kinds": gettext_lazy("Kinds"),
     "consents": gettext_lazy("Consents"),
     "reason": gettext_lazy("Reason"),
+    "two_factor": gettext_lazy("Two-factor login"),
 }
 
 #: Keys shown in another way (``fields``, ``from``/``to``) or not at all (``action``).

@@ -1,9 +1,10 @@
 """Web pages of the core: landing page, departments, places, members, audit trail, the
-in-app messages ("Neuigkeiten") and failed messages, login and password reset."""
+in-app messages ("Neuigkeiten") and failed messages, login (with the two-factor pages) and
+password reset."""
 
 from django.urls import path
 
-from core import views, views_messages
+from core import views, views_messages, views_two_factor
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,5 +30,23 @@ urlpatterns = [
     # Before django.contrib.auth.urls (config/urls.py): the same names, with the lockout
     # messages and the reset limits of core.auth.
     path("accounts/login/", views.LoginView.as_view(), name="login"),
+    # Two-factor login (core.two_factor): the account's page, new recovery codes, switching
+    # off, and the login's second step.
+    path("accounts/two-factor/", views_two_factor.two_factor_page, name="two-factor"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        views_two_factor.recovery_codes_page,
+        name="two-factor-recovery-codes",
+    ),
+    path(
+        "accounts/two-factor/off/",
+        views_two_factor.two_factor_disable_page,
+        name="two-factor-disable",
+    ),
+    path(
+        "accounts/two-factor/verify/",
+        views_two_factor.two_factor_verify_page,
+        name="two-factor-verify",
+    ),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
 ]

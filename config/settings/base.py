@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_q",
     "csp",
+    # Two-factor login (core/two_factor.py): TOTP apps and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "volunteers",
     "sprachpool",
@@ -70,9 +74,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A login lasts SESSION_MAX_HOURS at most (after auth and messages: it logs out and says so).
     "core.middleware.SessionLifetimeMiddleware",
+    # A login with a second factor waits for the code; a required role without one is sent
+    # to set it up (TWO_FACTOR_REQUIRED, core/two_factor.py).
+    "core.two_factor.TwoFactorMiddleware",
     # Cache-Control: no-store on the API and on every page with personal data.
     "core.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -126,6 +135,14 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 #: ``LOGIN_LOCKOUT_MINUTES``: how long the failures count and a lockout lasts.
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+#: ``TWO_FACTOR_REQUIRED``: coordinators and admins must log in with a second factor (an
+#: authenticator app's code, core/two_factor.py); on in production, off by default elsewhere
+#: so the demo logins of ``make run`` work. Anyone may switch it on for themselves.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
+#: The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = "WIR-Sprachpool"
+#: The Django admin never shows a TOTP secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 #: ``PASSWORD_RESET_LIMIT``: password-reset mails per e-mail address in an hour.
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
 #: ``PASSWORD_RESET_ADDRESS_LIMIT``: password-reset requests per client address in an hour
@@ -209,7 +226,8 @@ NUM_PROXIES = env_int("NUM_PROXIES", 0)
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Django's session, counted only once the second factor is passed where one is due.
+        "api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",

@@ -28,6 +28,10 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 if NUM_PROXIES > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+#: ``TWO_FACTOR_REQUIRED``: coordinators and admins log in with a second factor (on by
+#: default in production; see config/settings/base.py).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # The __Host- prefix: the browser keeps these cookies only from HTTPS, for this host alone

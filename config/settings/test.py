@@ -7,6 +7,8 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "core.sms.MemorySmsBackend"
+# Off whatever the environment says (tests that need it switch it on with override_settings).
+TWO_FACTOR_REQUIRED = False
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
