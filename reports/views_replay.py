@@ -166,7 +166,18 @@ def replay_form(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "period_to": _date(request.GET.get("to")) or today,
             },
         )
-    recent = Replay.objects.visible_to(request.user).filter(center=center)[:RECENT]
+    recent = list(Replay.objects.visible_to(request.user).filter(center=center)[:RECENT])
+    names = {
+        lang.code: lang.name
+        for lang in Language.objects.filter(
+            code__in={c.get("language") for r in recent for c in r.scenario.get("candidates", [])}
+        )
+    }
+    for item in recent:
+        first = (item.scenario.get("candidates") or [{}])[0]
+        item.label = (
+            f"{names.get(first.get('language'), first.get('language'))} · {first.get('town_name')}"
+        )
     return render(
         request,
         "reports/replay_form.html",
