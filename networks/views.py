@@ -72,16 +72,21 @@ def _places(request: AuthenticatedHttpRequest) -> Any:
 # --- networks -------------------------------------------------------------------------
 
 
+def network_list_filters(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    """The network list's filters, as arguments of :func:`networks.selectors.network_list`
+    (the list and its export read them here)."""
+    return {
+        "search": _search(request),
+        "active": {"1": True, "0": False}.get(request.GET.get("active", "")),
+    }
+
+
 @role_required(*NETWORK_ROLES)
 def network_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The networks the caller may see, with their four figures."""
-    search = _search(request)
-    active = {"1": True, "0": False}.get(request.GET.get("active", ""))
-    ids = set(
-        selectors.network_list(user=request.user, search=search, active=active).values_list(
-            "pk", flat=True
-        )
-    )
+    filters = network_list_filters(request)
+    search = filters["search"]
+    ids = set(selectors.network_list(user=request.user, **filters).values_list("pk", flat=True))
     rows = [row for row in selectors.network_figures(user=request.user) if row["network"].pk in ids]
     return render(
         request,
@@ -92,6 +97,7 @@ def network_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "active": request.GET.get("active", ""),
             "query": query_without_page(request),
             "can_create": has_role(request.user, Role.COORDINATOR),
+            "can_export": has_role(request.user, Role.COORDINATOR),
         },
     )
 
@@ -417,17 +423,24 @@ def household_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- sponsorships ---------------------------------------------------------------------
 
 
+def sponsorship_list_filters(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    """The sponsorship list's filters, as arguments of
+    :func:`networks.selectors.sponsorship_list` (the list and its export read them here)."""
+    status = request.GET.get("status", "")
+    return {
+        "search": _search(request),
+        "network": _network_filter(request),
+        "status": status if status in [*Sponsorship.Status.values, "open"] else "",
+        "quiet": request.GET.get("quiet") == "1",
+    }
+
+
 @role_required(*NETWORK_ROLES)
 def sponsorship_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    search = _search(request)
-    network = _network_filter(request)
-    status = request.GET.get("status", "")
-    if status not in [*Sponsorship.Status.values, "open"]:
-        status = ""
-    quiet = request.GET.get("quiet") == "1"
-    sponsorships = selectors.sponsorship_list(
-        user=request.user, network=network, status=status, quiet=quiet, search=search
-    )
+    filters = sponsorship_list_filters(request)
+    search, network = filters["search"], filters["network"]
+    status, quiet = filters["status"], filters["quiet"]
+    sponsorships = selectors.sponsorship_list(user=request.user, **filters)
     return render(
         request,
         "networks/sponsorship_list.html",
@@ -440,6 +453,7 @@ def sponsorship_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "statuses": Sponsorship.Status.choices,
             "quiet": quiet,
             "query": query_without_page(request),
+            "can_export": has_role(request.user, Role.COORDINATOR),
         },
     )
 

@@ -26,4 +26,9 @@ urlpatterns = [
         views_billing.funding_report_export,
         name="reports-funding-export",
     ),
+    path(
+        "reports/exports/<str:kind>.<str:fmt>",
+        views_exports.registry_export,
+        name="reports-export",
+    ),
 ]

@@ -55,8 +55,9 @@ BLOCKER_LABELS = {
 FILTER_CHOICES = {"active": {"yes": True, "no": False}, "cleared": {"yes": True, "no": False}}
 
 
-def _filters(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    """The list filters from the query string; unknown values are ignored."""
+def interpreter_list_filters(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    """The list filters from the query string; unknown values are ignored (the list and
+    its export read them here)."""
     params = request.GET
     return {
         "search": params.get("q", "").strip()[:100],
@@ -88,7 +89,7 @@ def pool_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def interpreter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filters = _filters(request)
+    filters = interpreter_list_filters(request)
     profiles = selectors.interpreter_list(
         user=request.user,
         search=filters["search"],

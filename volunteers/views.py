@@ -243,24 +243,32 @@ def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
 STATUS_FILTERS = Volunteer.Status.choices
 
 
+def volunteer_list_filters(request: HttpRequest) -> dict[str, Any]:
+    """The list's filters from the query string, as arguments of
+    :func:`volunteers.selectors.volunteer_list` (the list and its export read them here)."""
+    return {
+        "search": request.GET.get("q", "").strip()[:100],
+        "status": parse_choice(request.GET.get("status"), Volunteer.Status.values),
+        "language": request.GET.get("language", "")[:12],
+        "place_id": parse_id(request.GET.get("place")),
+        "interest": parse_choice(request.GET.get("interest"), Interest.values),
+        "paperwork_missing": parse_choice(request.GET.get("missing"), selectors.PAPERWORK_CODES),
+    }
+
+
 @role_required(Role.COORDINATOR)
 def volunteer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Searchable, filterable list of the center's volunteers."""
-    search = request.GET.get("q", "").strip()[:100]
-    status = parse_choice(request.GET.get("status"), Volunteer.Status.values)
-    language = request.GET.get("language", "")[:12]
-    interest = parse_choice(request.GET.get("interest"), Interest.values)
-    missing = parse_choice(request.GET.get("missing"), selectors.PAPERWORK_CODES)
-    place_id = parse_id(request.GET.get("place"))
-    volunteers = selectors.volunteer_list(
-        user=request.user,
-        search=search,
-        status=status,
-        language=language,
-        place_id=place_id,
-        interest=interest,
-        paperwork_missing=missing,
-    ).prefetch_related("languages__language")
+    filters = volunteer_list_filters(request)
+    search, status, language = filters["search"], filters["status"], filters["language"]
+    place_id, interest, missing = (
+        filters["place_id"],
+        filters["interest"],
+        filters["paperwork_missing"],
+    )
+    volunteers = selectors.volunteer_list(user=request.user, **filters).prefetch_related(
+        "languages__language"
+    )
     page = paginate(request, volunteers)
     statuses = selectors.paperwork_status_for(volunteers=page.object_list)
     rows = [(v, statuses[v.pk]) for v in page.object_list]
