@@ -155,6 +155,7 @@ class HouseholdOutputSerializer(serializers.ModelSerializer):
             "languages",
             "town",
             "needs",
+            "children",
             "waiting_since",
             "is_active",
         ]
@@ -316,6 +317,7 @@ class HouseholdInputSerializer(serializers.Serializer):
     needs = serializers.ListField(
         child=serializers.ChoiceField(choices=Need.choices), required=False, max_length=20
     )
+    children = serializers.BooleanField(required=False)
     waiting_since = serializers.DateField(required=False)
 
     def validate_languages(self, value: list[str]) -> list[str]:

@@ -149,6 +149,11 @@ class HouseholdForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    children = forms.BooleanField(
+        label=_("children or youths in the household"),
+        required=False,
+        help_text=_("A Pate then needs an extended police certificate (§ 72a SGB VIII)."),
+    )
     waiting_since = forms.DateField(
         label=_("waiting since"), widget=DateInput(), initial=timezone.localdate
     )
@@ -182,6 +187,7 @@ class HouseholdForm(forms.Form):
             "languages": list(household.languages.all()),
             "town": household.town_id,
             "needs": household.needs,
+            "children": household.children,
             "waiting_since": household.waiting_since,
             "is_active": household.is_active,
         }

@@ -8,6 +8,7 @@ all. Everyone else sees nothing.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,14 @@ from django.utils import timezone
 
 from core.models import Role, User
 from core.scoping import has_role
-from networks.models import CheckIn, Household, Network, NetworkMember, Sponsorship
+from networks.models import (
+    CheckIn,
+    Household,
+    Network,
+    NetworkMember,
+    ProposalRejection,
+    Sponsorship,
+)
 from volunteers.models import Volunteer
 
 if TYPE_CHECKING:
@@ -319,6 +327,29 @@ def pate_option_list(*, network: Network) -> QuerySet[NetworkMember]:
         .prefetch_related("volunteer__languages__language")
         .annotate(has_open_sponsorship=Exists(open_sponsorships))
         .order_by("volunteer__last_name", "volunteer__first_name")
+    )
+
+
+def open_sponsorship_counts(*, volunteer_ids: Iterable[int]) -> dict[int, int]:
+    """Open sponsorships per Pate, in every network (a Pate's capacity is their own, not the
+    network's); Paten without any are left out."""
+    rows = (
+        Sponsorship.objects.open()
+        .filter(pate_id__in=list(volunteer_ids))
+        .values("pate_id")
+        .annotate(count=Count("pk"))
+        .values_list("pate_id", "count")
+    )
+    return dict(rows)
+
+
+def proposal_rejection_list(*, user: Any, network: Network) -> QuerySet[ProposalRejection]:
+    """The Pate proposals turned down in a network, newest first."""
+    return (
+        ProposalRejection.objects.visible_to(user)
+        .filter(network=network)
+        .select_related("household", "pate", "rejected_by")
+        .order_by("-rejected_at", "-id")
     )
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from core.models import AuditEvent, Center, Language, Membership, Place, Role, User
 from core.scoping import has_role
 from core.services import audit_log, audit_view, changed_fields, membership_grant
+from core.validators import validate_no_contact_data
 from networks.models import (
     CheckIn,
     Household,
@@ -43,7 +44,16 @@ ERASED_TEXT = "–"
 NETWORK_FIELDS = {"name", "town", "district", "description", "is_active"}
 #: What a network lead (not coordinating the center) may change about their network.
 LEAD_EDITABLE_NETWORK_FIELDS = {"description"}
-HOUSEHOLD_FIELDS = {"network", "reference", "size", "town", "needs", "waiting_since", "is_active"}
+HOUSEHOLD_FIELDS = {
+    "network",
+    "reference",
+    "size",
+    "town",
+    "needs",
+    "children",
+    "waiting_since",
+    "is_active",
+}
 SPONSORSHIP_DETAIL_FIELDS = {"intro_talk_on", "first_meeting_on", "trial_meetings", "pate"}
 #: Volunteers in these states may become Paten.
 PATE_STATUSES = (Volunteer.Status.APPROVED, Volunteer.Status.ACTIVE, Volunteer.Status.PAUSED)
@@ -292,6 +302,7 @@ def household_create(
     languages: Iterable[Language | str] = (),
     town: Place | None = None,
     needs: list[str] | None = None,
+    children: bool = False,
     waiting_since: date | None = None,
 ) -> Household:
     """Register a newcomer household (by pseudonymous reference) waiting in ``network``.
@@ -315,6 +326,7 @@ def household_create(
         size=size,
         town=town,
         needs=list(dict.fromkeys(needs or [])),
+        children=children,
         waiting_since=waiting_since,
     )
     _full_clean(household, errors)
@@ -334,7 +346,8 @@ def household_update(
     languages: Iterable[Language | str] | None = None,
     **fields: Any,
 ) -> Household:
-    """Change a household's reference, size, town, needs, network, waiting date or active flag.
+    """Change a household's reference, size, town, needs, children flag, network, waiting date
+    or active flag.
 
     ``languages`` replaces the household's languages when given.
 
@@ -662,6 +675,49 @@ def sponsorship_end(
         actor=actor, action=AuditEvent.Action.UPDATE, obj=household, detail={"fields": fields}
     )
     return sponsorship
+
+
+# --- Pate proposals -------------------------------------------------------------------
+
+
+@transaction.atomic
+def proposal_reject(
+    *, actor: User | None, network: Network, household: Household, pate: Volunteer, reason: str
+) -> ProposalRejection:
+    """Turn down the proposal of ``pate`` for ``household``, with a reason: the engine does
+    not propose this pair again.
+
+    :raises ValidationError: an empty reason (or one with contact data), a household of
+        another network, a pair rejected before; nothing is stored then.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please say why the proposal does not fit.")})
+    if household.network_id != network.pk:
+        raise ValidationError({"household": _("The household waits in another network.")})
+    if ProposalRejection.objects.filter(household=household, pate=pate).exists():
+        raise ValidationError({"pate": _("This proposal was already rejected.")})
+    rejection = ProposalRejection(
+        network=network,
+        household=household,
+        pate=pate,
+        reason=reason,
+        rejected_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    try:
+        validate_no_contact_data(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from None
+    rejection.full_clean()
+    rejection.save()
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=rejection,
+        center=network.center_id,
+        detail={"household": household.pk, "pate": pate.pk},
+    )
+    return rejection
 
 
 # --- check-ins ------------------------------------------------------------------------

@@ -97,6 +97,14 @@ class CoordinatorVolunteerForm(ContactForm):
         choices=Interest.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    sponsorship_capacity = forms.IntegerField(
+        label=_("Sponsorships at once"),
+        min_value=1,
+        max_value=5,
+        initial=1,
+        required=False,
+        help_text=_("How many sponsorships this person can take on at the same time."),
+    )
     notes = forms.CharField(
         label=_("Internal notes"),
         required=False,
@@ -109,10 +117,24 @@ class CoordinatorVolunteerForm(ContactForm):
         super().__init__(*args, center=center, **kwargs)
         self.fields["phone"].required = False
 
+    def service_data(self) -> dict[str, Any]:
+        """As :meth:`ContactForm.service_data`; an empty capacity keeps the stored one (1
+        for a new volunteer)."""
+        data = super().service_data()
+        if data.get("sponsorship_capacity") is None:
+            data.pop("sponsorship_capacity", None)
+        return data
+
     @staticmethod
     def initial_for(volunteer: Volunteer) -> dict[str, Any]:
         initial = ContactForm.initial_for(volunteer)
-        initial.update({"interests": volunteer.interests, "notes": volunteer.notes})
+        initial.update(
+            {
+                "interests": volunteer.interests,
+                "sponsorship_capacity": volunteer.sponsorship_capacity,
+                "notes": volunteer.notes,
+            }
+        )
         return initial
 
 

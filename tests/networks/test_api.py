@@ -91,6 +91,7 @@ def test_sponsorship_payload_shows_household_only_pseudonymously(api_as, own):
         "languages",
         "town",
         "needs",
+        "children",
         "waiting_since",
         "is_active",
     }

@@ -47,6 +47,7 @@ COORDINATOR_FIELDS = (
     "home_lat",
     "home_lon",
     "interests",
+    "sponsorship_capacity",
     "notes",
 )
 
@@ -69,6 +70,7 @@ def volunteer_create(
     home_lat: float | None = None,
     home_lon: float | None = None,
     interests: list[str] | None = None,
+    sponsorship_capacity: int = 1,
     notes: str = "",
     languages: list[tuple[str, str]] | None = None,
     availability: list[tuple[int, dt.time, dt.time]] | None = None,
@@ -101,6 +103,7 @@ def volunteer_create(
         home_lat=home_lat if home_lat is not None else (town.lat if town else None),
         home_lon=home_lon if home_lon is not None else (town.lon if town else None),
         interests=interest_codes,
+        sponsorship_capacity=sponsorship_capacity,
         notes=notes or "",
         status=Status.REGISTERED,
         status_changed_at=timezone.now(),
@@ -163,6 +166,8 @@ def volunteer_update(*, actor: User | None, volunteer: Volunteer, **fields: Any)
             data[name] = fields[name]
     if "interests" in fields:
         data["interests"] = errors.run(clean_interests, fields["interests"] or [])
+    if "sponsorship_capacity" in fields:
+        data["sponsorship_capacity"] = fields["sponsorship_capacity"]
     if "notes" in fields:
         data["notes"] = fields["notes"] or ""
     errors.raise_if_any()
