@@ -1,8 +1,9 @@
-"""Web pages of the coordinator console, under ``/matching/``."""
+"""Web pages of the coordinator console, under ``/matching/``, and the Pate proposals of a
+network, under ``/networks/<id>/proposals/``."""
 
 from django.urls import URLPattern, path
 
-from matching import views
+from matching import views, views_proposals
 
 urlpatterns: list[URLPattern] = [
     path("matching/", views.console, name="matching-console"),
@@ -21,4 +22,19 @@ urlpatterns: list[URLPattern] = [
         "matching/offers/<int:pk>/withdraw/", views.offer_withdraw, name="matching-offer-withdraw"
     ),
     path("matching/offers/<int:pk>/confirm/", views.offer_confirm, name="matching-offer-confirm"),
+    path(
+        "networks/<int:pk>/proposals/",
+        views_proposals.network_proposals,
+        name="network-proposals",
+    ),
+    path(
+        "networks/<int:pk>/proposals/<int:household>/<int:pate>/confirm/",
+        views_proposals.network_proposal_confirm,
+        name="network-proposal-confirm",
+    ),
+    path(
+        "networks/<int:pk>/proposals/<int:household>/<int:pate>/reject/",
+        views_proposals.network_proposal_reject,
+        name="network-proposal-reject",
+    ),
 ]

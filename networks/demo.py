@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.choices import LEVEL_ORDER
 from core.demo import DEMO_PASSWORD
 from core.models import Center, Language, Membership, Place, Role, User
 from core.scoping import forget_memberships
@@ -287,8 +288,11 @@ def _seed_network(
             elif last >= started and (not dates or dates[-1] != last):
                 dates.append(last)
         counts["check_ins"] += _sync_check_ins(sponsorship, dates, rng)
+    # The first two Paten can take on two sponsorships at once.
+    Volunteer.objects.filter(pk__in=[v.pk for v in paten[:2]]).update(sponsorship_capacity=2)
+    spoken = _free_pate_languages(paten)
     for number in range(spec.waiting):
-        _household(
+        household = _household(
             center=center,
             network=network,
             reference=f"{prefix}-W{number + 1:02d}",
@@ -297,8 +301,38 @@ def _seed_network(
             waiting_since=today - timedelta(days=7 + 19 * number),
             is_active=True,
         )
+        # For the Pate proposals: most waiting households share a language with a Pate
+        # (every fourth keeps only its own, so the page shows why none fits), every
+        # other one has children (a Pate then needs the extended police certificate).
+        if spoken and number % 4 != 3:
+            household.languages.add(spoken[number % len(spoken)])
+        Household.objects.filter(pk=household.pk).update(children=number % 2 == 0)
         counts["households"] += 1
     return counts
+
+
+def _free_pate_languages(paten: list[Volunteer]) -> list[str]:
+    """Per Pate with a free place (in id order): the language a newcomer household most
+    likely shares with them (one of ``HOUSEHOLD_LANGUAGES`` first, then the best level;
+    B1 or better, not German)."""
+    capacity = dict(
+        Volunteer.objects.filter(pk__in=[v.pk for v in paten]).values_list(
+            "pk", "sponsorship_capacity"
+        )
+    )
+    codes = []
+    for volunteer in sorted(paten, key=lambda v: v.pk):
+        taken = Sponsorship.objects.open().filter(pate=volunteer).count()
+        if taken >= capacity.get(volunteer.pk, 1):
+            continue
+        skills = [
+            (code not in HOUSEHOLD_LANGUAGES, -LEVEL_ORDER.get(level, 0), code)
+            for code, level in volunteer.languages.values_list("language_id", "level")
+            if code != "de" and LEVEL_ORDER.get(level, 0) >= LEVEL_ORDER["B1"]
+        ]
+        if skills:
+            codes.append(min(skills)[2])
+    return codes
 
 
 def _seed_network_lead(center: Center, network: Network) -> None:
