@@ -12,4 +12,4 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Reports")
-    nav_items = [NavItem("reports-dashboard", _("Overview"), ("coordinator",), order=8)]
+    nav_items = [NavItem("reports-dashboard", _("Reports"), ("coordinator",), order=8)]
