@@ -17,6 +17,7 @@ from api import (
     networks,
     offers,
     places,
+    reports,
     users,
     volunteers,
 )
@@ -59,3 +60,6 @@ urlpatterns += (
 
 # After the match: the Einsatznachweis and the allowance.
 urlpatterns += confirmations.urlpatterns + allowances.urlpatterns
+
+# Oversight: the summary report.
+urlpatterns += reports.urlpatterns

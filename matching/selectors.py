@@ -20,7 +20,14 @@ from core.choices import LEVEL_ORDER, Level
 from core.models import Center, Role, User
 from core.scoping import center_ids_for, is_admin
 from matching.models import MatchingRun
-from matching.services import instance_build, interpreter_engine_id, pair_check, pair_entries
+from matching.services import (
+    _reason_text,
+    instance_build,
+    interpreter_engine_id,
+    pair_check,
+    pair_entries,
+    request_engine_id,
+)
 from requests.models import InterpreterRequest, Offer, RequestExclusion
 from sprachpool.models import InterpreterProfile
 from sprachpool.selectors import interpreter_list
@@ -169,17 +176,66 @@ def console_overview(
     )
 
 
-def at_risk_counts(*, user: User, now: dt.datetime | None = None) -> dict[str, int]:
-    """For the home card: requests starting soon without an interpreter, offers to confirm."""
+def at_risk_counts(
+    *, user: User, now: dt.datetime | None = None, center: int | None = None
+) -> dict[str, int]:
+    """For the home card and the dashboard: requests starting soon without an interpreter
+    (at risk), offers to confirm; ``center`` limits both to one center."""
     now = now or timezone.now()
     soon = Q(status__in=[Status.OPEN, Status.OFFERED], start__gt=now, start__lte=now + SOON)
-    counts = console_requests(user=user).aggregate(soon=Count("pk", filter=soon))
-    awaiting = (
-        console_offers(user=user)
-        .filter(status=Offer.Status.ACCEPTED, awaiting_confirmation=True)
-        .count()
-    )
+    requests, offers = console_requests(user=user), console_offers(user=user)
+    if center is not None:
+        requests, offers = requests.filter(center_id=center), offers.filter(request__center=center)
+    counts = requests.aggregate(soon=Count("pk", filter=soon))
+    awaiting = offers.filter(status=Offer.Status.ACCEPTED, awaiting_confirmation=True).count()
     return {"soon": counts["soon"], "awaiting": awaiting}
+
+
+#: "About to expire": a pending offer whose answer is due within this time.
+EXPIRING_WITHIN = dt.timedelta(hours=6)
+
+
+def offers_expiring_count(
+    *, user: User, center: int | None = None, now: dt.datetime | None = None
+) -> int:
+    """Pending offers still open for an answer that expire within :data:`EXPIRING_WITHIN`
+    (the console's "offered" section lists them with their expiry)."""
+    now = now or timezone.now()
+    offers = console_offers(user=user).filter(
+        status=Offer.Status.PENDING, expires_at__gt=now, expires_at__lte=now + EXPIRING_WITHIN
+    )
+    if center is not None:
+        offers = offers.filter(request__center=center)
+    return offers.count()
+
+
+def unfilled_reasons(
+    *, user: User, request_ids: list[int], since: dt.datetime
+) -> dict[int, tuple[str, ...]]:
+    """Why each of these requests stayed unfilled: the reason codes (contract order) of the
+    latest finished run since ``since`` that left it unfilled. Requests no run left
+    unfilled are missing. Reads only the runs' results, in chunks."""
+    wanted = {request_engine_id(pk): pk for pk in request_ids}
+    found: dict[int, tuple[str, ...]] = {}
+    if not wanted:
+        return found
+    runs = (
+        MatchingRun.visible_to(user)
+        .filter(status=MatchingRun.Status.FINISHED, started_at__gte=since)
+        .order_by("started_at", "pk")
+        .values_list("result", flat=True)
+    )
+    for result in runs.iterator(chunk_size=200):
+        for entry in (result or {}).get("unfilled", []):
+            pk = wanted.get(str(entry.get("request", "")))
+            if pk is not None:
+                found[pk] = tuple(str(code) for code in entry.get("reasons", []))
+    return found
+
+
+def unfilled_reason_text(code: str) -> str:
+    """Why a run left a request unfilled, in words (one reason code)."""
+    return _reason_text(code)
 
 
 # --- runs ---------------------------------------------------------------------------------

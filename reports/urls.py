@@ -8,6 +8,9 @@ urlpatterns = [
     path("reports/", views_dashboard.dashboard, name="reports-dashboard"),
     path("reports/replay/", views_replay.replay_form, name="reports-replay"),
     path("reports/replay/<int:pk>/", views_replay.replay_detail, name="reports-replay-detail"),
+    path("reports/supply/", views_dashboard.supply, name="reports-supply"),
+    path("reports/summary/", views_dashboard.summary, name="reports-summary"),
+    path("reports/summary.csv", views_dashboard.summary_download, name="reports-summary-download"),
     path("reports/billing/", views_billing.billing_statement, name="reports-billing"),
     path(
         "reports/billing/statement.<str:fmt>",

@@ -51,26 +51,19 @@ class RequestsConfig(AppConfig):
     def home_cards(self, user: Any) -> list[HomeCard]:
         """Requests still waiting for an interpreter (caseworkers, coordinators); offers
         waiting for an answer and upcoming assignments (interpreters)."""
-        from django.db.models import Count, Q
         from django.urls import reverse
         from django.utils import timezone
 
         from core.models import Role
         from core.scoping import has_role
-        from requests.models import Assignment, InterpreterRequest, Offer
+        from requests.models import Assignment, Offer
+        from requests.selectors import request_counts, unfilled_recent_since
 
         cards: list[HomeCard] = []
         now = timezone.now()
-        week_ago = now - dt.timedelta(days=7)
-        status = InterpreterRequest.Status
         if has_role(user, Role.CASEWORKER) or has_role(user, Role.COORDINATOR):
-            counts = InterpreterRequest.objects.visible_to(user).aggregate(
-                waiting=Count(
-                    "pk", filter=Q(status__in=[status.OPEN, status.OFFERED], start__gt=now)
-                ),
-                assigned=Count("pk", filter=Q(status=status.ASSIGNED, start__gt=now)),
-                unfilled=Count("pk", filter=Q(status=status.UNFILLED, start__gt=week_ago)),
-            )
+            counts = request_counts(user=user, now=now)
+            since = unfilled_recent_since(now=now).isoformat()
             url = reverse("request-list")
             cards += [
                 HomeCard(
@@ -88,7 +81,7 @@ class RequestsConfig(AppConfig):
                 HomeCard(
                     _("Requests nobody could take (last 7 days)"),
                     counts["unfilled"],
-                    f"{url}?status=unfilled",
+                    f"{url}?status=unfilled&date_from={since}",
                     attention=counts["unfilled"] > 0,
                     order=3,
                 ),

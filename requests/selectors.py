@@ -493,3 +493,156 @@ def allowance_list(
     return entries.select_related(
         "assignment__request__language", "interpreter__volunteer", "corrects"
     ).order_by("month", "created_at", "id")
+
+
+# --- figures for oversight (reports) -------------------------------------------------------
+
+#: "Recently unfilled" on the overview and the dashboard: appointments from this many days
+#: ago (Europe/Berlin days, so the list behind the figure filters by the same day).
+UNFILLED_RECENT_DAYS = 7
+
+
+def unfilled_recent_since(*, now: datetime | None = None) -> date:
+    """The first day of "recently unfilled" (today minus :data:`UNFILLED_RECENT_DAYS`)."""
+    return timezone.localdate(now or timezone.now()) - timedelta(days=UNFILLED_RECENT_DAYS)
+
+
+def request_counts(
+    *, user: User, center: int | None = None, now: datetime | None = None
+) -> dict[str, int]:
+    """The requests at a glance, the one definition of each figure (home card, dashboard).
+
+    ``open``, ``offered``, ``assigned``: that status, appointment still ahead; ``waiting``:
+    open or offered; ``unfilled``: unfilled with the appointment on or after
+    :func:`unfilled_recent_since` (the list ``?status=unfilled&date_from=`` that day).
+    """
+    from django.db.models import Count
+
+    now = now or timezone.now()
+    status = InterpreterRequest.Status
+    requests = InterpreterRequest.objects.visible_to(user)
+    if center is not None:
+        requests = requests.filter(center_id=center)
+    since = _day_start(unfilled_recent_since(now=now))
+    counts = requests.aggregate(
+        open=Count("pk", filter=Q(status=status.OPEN, start__gt=now)),
+        offered=Count("pk", filter=Q(status=status.OFFERED, start__gt=now)),
+        assigned=Count("pk", filter=Q(status=status.ASSIGNED, start__gt=now)),
+        unfilled=Count("pk", filter=Q(status=status.UNFILLED, start__gte=since)),
+    )
+    counts["waiting"] = counts["open"] + counts["offered"]
+    return counts
+
+
+@dataclass(frozen=True)
+class RequestFact:
+    """One request as oversight counts it: no client reference, no notes, no names."""
+
+    id: int
+    center_id: int
+    language_id: str
+    department_id: int
+    department: str
+    mode: str
+    status: str
+    priority: str
+    min_level: str
+    created_at: datetime
+    start: datetime
+    end: datetime
+    city: str
+    lat: float | None
+    lon: float | None
+    #: When the request got its interpreter: the accepted offer's answer, else the
+    #: assignment's creation (``None``: no holding assignment).
+    accepted_at: datetime | None
+    #: Minutes interpreted: the settled assignment that took place (actual times, else
+    #: the planned ones); ``None`` otherwise.
+    worked_minutes: int | None
+
+
+def request_facts(
+    *, user: User, center_ids: list[int], date_from: date, date_to: date
+) -> list[RequestFact]:
+    """The requests the user may see in these centers with the appointment on a day from
+    ``date_from`` to ``date_to`` (Europe/Berlin, inclusive): the filter of the request list
+    (``date_from``/``date_to``). Two queries, whatever the period."""
+    requests = (
+        InterpreterRequest.objects.visible_to(user)
+        .filter(
+            center_id__in=center_ids,
+            start__gte=_day_start(date_from),
+            start__lt=_day_start(date_to) + timedelta(days=1),
+        )
+        .values(
+            "id",
+            "center_id",
+            "language_id",
+            "department_id",
+            "department__name",
+            "mode",
+            "status",
+            "priority",
+            "min_level",
+            "created_at",
+            "start",
+            "end",
+            "city",
+            "place__city",
+            "lat",
+            "lon",
+        )
+        .order_by("start", "id")
+    )
+    rows = list(requests)
+    holding: dict[int, dict[str, Any]] = {}
+    if rows:
+        for entry in (
+            Assignment.objects.filter(_HOLDING, request_id__in=[r["id"] for r in rows])
+            .values(
+                "request_id",
+                "created_at",
+                "offer__responded_at",
+                "status",
+                "took_place",
+                "start",
+                "end",
+                "actual_start",
+                "actual_end",
+            )
+            .order_by("created_at", "id")
+        ):
+            holding.setdefault(entry["request_id"], dict(entry))
+    facts = []
+    for r in rows:
+        found = holding.get(r["id"])
+        accepted_at = worked = None
+        a = found or {}
+        if found is not None:
+            accepted_at = a["offer__responded_at"] or a["created_at"]
+            if a["status"] == Assignment.Status.COMPLETED and a["took_place"]:
+                begin = a["actual_start"] or a["start"]
+                finish = a["actual_end"] or a["end"]
+                worked = max(0, int((finish - begin).total_seconds() // 60))
+        facts.append(
+            RequestFact(
+                id=r["id"],
+                center_id=r["center_id"],
+                language_id=r["language_id"],
+                department_id=r["department_id"],
+                department=r["department__name"],
+                mode=r["mode"],
+                status=r["status"],
+                priority=r["priority"],
+                min_level=r["min_level"],
+                created_at=r["created_at"],
+                start=r["start"],
+                end=r["end"],
+                city=r["city"] or r["place__city"] or "",
+                lat=r["lat"],
+                lon=r["lon"],
+                accepted_at=accepted_at,
+                worked_minutes=worked,
+            )
+        )
+    return facts

@@ -107,6 +107,8 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     languages = list(Language.objects.filter(code__in=visible.values("language_id")))
     filter_form = RequestFilterForm(request.GET or None, languages=languages)
     filters = filter_form.filters()
+    # One of several centers (the dashboard's links); a center not the user's shows nothing.
+    filters["center"] = parse_id(request.GET.get("center"))
     items = _upcoming_first(selectors.request_list(user=request.user, **filters))
     page = paginate(request, items)
     rows = [
