@@ -8,7 +8,8 @@ The case (a Monday two weeks ago, Friedberg; no Tigrinya interpreter in the pool
 - run 2 (re-offer): ``t2``, ``t3``, ``t4`` and ``t5`` (Wed 10:30–11:30, later filled in
   reality: completed);
 - run 3: ``t3``, ``t4``; run 5: the same instance as run 3;
-- run 4: ``t6`` (critical, Mon 10:30), but its instance was redacted: left out.
+- run 4: ``t6`` (critical, Mon 10:30), but its instance was redacted: left out; and a
+  run without a stored instance, also left out.
 
 One extra Tigrinya interpreter in Friedberg, 8 hours a week (Monday and Wednesday
 mornings), radius 20 km: fills ``t1`` and ``t2`` (weight 1 + 2 = 3) of those that stayed
@@ -86,6 +87,13 @@ class Case:
             self._run(started + dt.timedelta(hours=3), ["t6"], redacted=True),
             self._run(started + dt.timedelta(hours=4), ["t3", "t4"]),
         ]
+        MatchingRun.objects.create(  # a run whose instance was never stored: left out
+            center=self.center,
+            trigger=MatchingRun.Trigger.SCHEDULED,
+            status=MatchingRun.Status.FINISHED,
+            started_at=started,
+            instance={},
+        )
         self.period = (monday - dt.timedelta(days=7), timezone.localdate())
 
     def _request(
@@ -192,7 +200,7 @@ def test_one_extra_interpreter_fills_exactly_two_unfilled_requests(
     assert (replay.runs_done, replay.runs_total) == (4, 4)
     assert replay.finished_at is not None
     result = replay.result
-    assert (result["runs_replayed"], result["runs_skipped"], result["runs_identical"]) == (4, 1, 1)
+    assert (result["runs_replayed"], result["runs_skipped"], result["runs_identical"]) == (4, 2, 1)
     [scenario] = result["scenarios"]
     assert (scenario["gain_requests"], scenario["gain_weight"]) == (2, 3)
     assert [(row["id"], row["run"], row["weight"]) for row in scenario["requests"]] == [
