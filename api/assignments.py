@@ -197,6 +197,12 @@ class AssignmentDetailApi(APIView):
         volunteer = assignment.interpreter.volunteer
         audit_view(
             actor=request.user,
+            obj=assignment,
+            center=assignment.request.center_id,
+            own_user_id=volunteer.user_id,
+        )
+        audit_view(
+            actor=request.user,
             obj=volunteer,
             center=assignment.request.center_id,
             own_user_id=volunteer.user_id,

@@ -368,6 +368,7 @@ class RequestDetailApi(APIView):
     @extend_schema(operation_id="requests_retrieve", responses=RequestOutputSerializer)
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         found = selectors.request_get(user=request.user, pk=pk)
+        audit_view(actor=request.user, obj=found)
         data = request_output(found, user=request.user)
         assignment = selectors.holding_assignment(found)
         if data["interpreter"] is not None and assignment is not None:

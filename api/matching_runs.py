@@ -24,6 +24,7 @@ from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest, IsCoordinator
 from api.serializers import IdField
 from core.models import Role
+from core.services import audit_view
 from matching import services
 from matching.models import MatchingRun
 
@@ -138,6 +139,7 @@ class RunDetailApi(APIView):
     @extend_schema(operation_id="matching_runs_retrieve", responses=RunDetailOutputSerializer)
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         run = get_object_or_404(_runs(request.user), pk=pk)
+        audit_view(actor=request.user, obj=run)
         return Response(RunDetailOutputSerializer(run).data)
 
 

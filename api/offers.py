@@ -25,6 +25,7 @@ from api.permissions import AuthenticatedRequest
 from core.choices import Mode
 from core.models import Role
 from core.scoping import has_role
+from core.services import audit_view
 from requests import selectors, services
 from requests.models import InterpreterRequest, Offer
 
@@ -114,7 +115,14 @@ class OfferListApi(APIView):
 class OfferDetailApi(APIView):
     @extend_schema(operation_id="offers_retrieve", responses=OfferOutputSerializer)
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
-        return Response(OfferOutputSerializer(selectors.offer_get(user=request.user, pk=pk)).data)
+        offer = selectors.offer_get(user=request.user, pk=pk)
+        audit_view(
+            actor=request.user,
+            obj=offer,
+            center=offer.request.center_id,
+            own_user_id=offer.interpreter.volunteer.user_id,
+        )
+        return Response(OfferOutputSerializer(offer).data)
 
 
 class OfferAcceptApi(APIView):

@@ -13,6 +13,7 @@ from api.pagination import PageNumberPagination
 from api.permissions import AuthenticatedRequest, IsCoordinator
 from core.models import Role, User
 from core.selectors import member_list
+from core.services import member_viewed
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
@@ -44,6 +45,6 @@ class UserDetailApi(APIView):
 
     @extend_schema(responses=UserOutputSerializer)
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
-        return Response(
-            UserOutputSerializer(get_object_or_404(member_list(user=request.user), pk=pk)).data
-        )
+        member = get_object_or_404(member_list(user=request.user), pk=pk)
+        member_viewed(actor=request.user, member=member)
+        return Response(UserOutputSerializer(member).data)

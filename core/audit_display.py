@@ -44,6 +44,9 @@ VALUE_LABELS = {
     "email_link": gettext_lazy("link in the e-mail"),
     "active": gettext_lazy("active"),
     "inactive": gettext_lazy("inactive"),
+    "retention": gettext_lazy("retention period over"),
+    "calendar_feed": gettext_lazy("calendar feed"),
+    "ics": gettext_lazy("calendar file (.ics)"),
     # detail["two_factor"] (core.two_factor)
     "set_up": gettext_lazy("set up"),
     "switched_off": gettext_lazy("switched off"),
@@ -64,11 +67,12 @@ DETAIL_KEYS = {
     "kinds": gettext_lazy("Kinds"),
     "consents": gettext_lazy("Consents"),
     "reason": gettext_lazy("Reason"),
+    "count": gettext_lazy("Number"),
     "two_factor": gettext_lazy("Two-factor login"),
 }
 
 #: Keys shown in another way (``fields``, ``from``/``to``) or not at all (``action``).
-HANDLED_KEYS = {"fields", "from", "to", "action", "anonymised", "erased"}
+HANDLED_KEYS = {"fields", "from", "to", "action", "anonymised", "erased", "redacted", "failed"}
 
 
 @dataclass
@@ -195,6 +199,10 @@ def detail_lines(event: AuditEvent) -> list[str]:
         lines.append(_("Data: %(fields)s") % {"fields": labels})
     if detail.get("anonymised") or detail.get("erased"):
         lines.append(_("Personal data erased."))
+    if detail.get("redacted"):
+        lines.append(_("Removed after the retention period."))
+    if detail.get("failed"):
+        lines.append(_("Login failed."))
     for key, value in detail.items():
         if key in HANDLED_KEYS:
             continue

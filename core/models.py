@@ -213,8 +213,23 @@ class MembershipQuerySet(CenterScopedQuerySet):
         )
 
 
+class AuditTrailImmutable(Exception):
+    """An audit entry was to be changed or deleted: the trail only grows."""
+
+
 class AuditEventQuerySet(CenterScopedQuerySet):
-    """The audit trail, scoped by role."""
+    """The audit trail, scoped by role. Entries cannot be changed or deleted in bulk
+    (``update``/``delete`` raise :class:`AuditTrailImmutable`); Django's own ``SET_NULL``
+    when an actor's login or a center is deleted still works (it bypasses the queryset).
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        if set(kwargs) <= {"actor", "center"} and all(v is None for v in kwargs.values()):
+            return super().update(**kwargs)  # a deleted login or center (SET_NULL)
+        raise AuditTrailImmutable("Audit entries cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditTrailImmutable("Audit entries cannot be deleted.")
 
     def visible_to(self, user: Any) -> Self:
         """Coordinators: the entries of their centers (entries without a center: admins)."""
@@ -428,6 +443,15 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Only a new entry is saved; an existing one is never changed."""
+        if not self._state.adding:
+            raise AuditTrailImmutable("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditTrailImmutable("Audit entries cannot be deleted.")
 
 
 class Notification(models.Model):

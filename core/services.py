@@ -69,6 +69,21 @@ def audit_view(
     audit_log(actor=actor, action=AuditEvent.Action.VIEW, obj=obj, center=center)
 
 
+def member_viewed(*, actor: User | None, member: User) -> None:
+    """Record that ``actor`` opened a member's record (name, e-mail, roles), under a center
+    both share, so that center's coordinators see it in their trail."""
+    if actor is None or not actor.is_authenticated or actor.pk == member.pk:
+        return
+    shared = (
+        Membership.objects.filter(user=member)
+        .filter(center__in=Membership.objects.filter(user=actor).values("center"))
+        .order_by("center_id")
+        .values_list("center_id", flat=True)
+        .first()
+    )
+    audit_log(actor=actor, action=AuditEvent.Action.VIEW, obj=member, center=shared)
+
+
 def changed_fields(instance: models.Model, data: dict[str, Any]) -> list[str]:
     """Names of the fields in ``data`` whose value differs from the instance's."""
     return sorted(name for name, value in data.items() if getattr(instance, name) != value)

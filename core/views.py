@@ -256,6 +256,7 @@ def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     memberships = selectors.member_memberships(user=request.user, member=member)
     if not memberships and not request.user.is_superuser:
         raise Http404
+    services.member_viewed(actor=request.user, member=member)
     return render(
         request, "core/member_detail.html", {"member": member, "memberships": memberships}
     )

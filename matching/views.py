@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from core.models import AuditEvent, Center, Role
 from core.params import parse_id
-from core.services import audit_log
+from core.services import audit_log, audit_view
 from core.web import AuthenticatedHttpRequest, paginate, query_without_page, role_required
 from matching import selectors, services
 from matching.forms import CenterForm, InterpreterForm
@@ -182,6 +182,7 @@ def _run(request: AuthenticatedHttpRequest, pk: int) -> MatchingRun:
 def run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A run's figures and every request with its outcome and the engine's reasons."""
     run = _run(request, pk)
+    audit_view(actor=request.user, obj=run)
     explanations = services.run_explanations(run)
     found = selectors.run_requests(run=run, ids=[row["request"] for row in explanations])
     rows = [(row, found.get(row["request"])) for row in explanations]

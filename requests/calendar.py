@@ -41,6 +41,8 @@ from icalendar import (
 )
 
 from core.choices import Mode
+from core.models import AuditEvent, User
+from core.services import audit_log
 from requests.models import Assignment
 from sprachpool.models import InterpreterProfile
 from volunteers.models import Volunteer
@@ -242,3 +244,42 @@ def calendar_feed(*, profile: InterpreterProfile, now: dt.datetime | None = None
 def assignment_ics(*, assignment: Assignment, now: dt.datetime | None = None) -> bytes:
     """One assignment as an iCalendar file, in the active language."""
     return _to_ical([assignment], name=None, now=now)
+
+
+# --- audit of the exports ---------------------------------------------------------------------
+
+#: A feed read is recorded at most once per profile in this time (calendar programs poll).
+FEED_AUDIT_INTERVAL = dt.timedelta(hours=1)
+
+
+def calendar_feed_exported(*, profile: InterpreterProfile, now: dt.datetime | None = None) -> None:
+    """Record that the feed was read: an export of the interpreter's assignments to whoever
+    holds the secret address (actor ``None``, ``detail.via = "calendar_feed"``), at most
+    once per :data:`FEED_AUDIT_INTERVAL` per profile."""
+    now = now or timezone.now()
+    recent = AuditEvent.objects.filter(
+        action=AuditEvent.Action.EXPORT,
+        object_type=profile._meta.label_lower,
+        object_id=str(profile.pk),
+        at__gte=now - FEED_AUDIT_INTERVAL,
+    )
+    if recent.filter(detail__via="calendar_feed").exists():
+        return
+    audit_log(
+        actor=None,
+        action=AuditEvent.Action.EXPORT,
+        obj=profile,
+        center=profile.volunteer.center_id,
+        detail={"via": "calendar_feed"},
+    )
+
+
+def assignment_ics_exported(*, actor: User, assignment: Assignment) -> None:
+    """Record that the interpreter downloaded an assignment as a ``.ics`` file."""
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        obj=assignment,
+        center=assignment.request.center_id,
+        detail={"via": "ics"},
+    )

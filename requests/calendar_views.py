@@ -48,7 +48,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     profile = calendar.profile_for_token(token)
     if profile is None:
         raise Http404
-    return _ics_response(calendar.calendar_feed(profile=profile))
+    body = calendar.calendar_feed(profile=profile)
+    calendar.calendar_feed_exported(profile=profile)
+    return _ics_response(body)
 
 
 @role_required(Role.VOLUNTEER)
@@ -57,6 +59,7 @@ def assignment_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = selectors.assignment_get(user=request.user, pk=pk)
     if assignment.interpreter.volunteer.user_id != request.user.pk:
         raise Http404
+    calendar.assignment_ics_exported(actor=request.user, assignment=assignment)
     return _ics_response(
         calendar.assignment_ics(assignment=assignment), filename=f"einsatz-{assignment.pk}.ics"
     )

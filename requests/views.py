@@ -205,6 +205,7 @@ def _cap_message(item: InterpreterRequest) -> str:
 @role_required(*REQUEST_ROLES)
 def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.request_get(user=request.user, pk=pk)
+    audit_view(actor=request.user, obj=item)
     contact = _interpreter_contact(request, item)
     assignment = selectors.holding_assignment(item)
     if contact is not None and assignment is not None:

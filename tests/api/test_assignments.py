@@ -375,6 +375,8 @@ def test_opening_an_assignment_is_audited_except_for_the_interpreter(api_as, ten
     api_as("volunteer").get(detail(mine))
     api_as("caseworker").get(detail(mine))
 
-    (event,) = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW)
+    (event,) = AuditEvent.objects.filter(
+        action=AuditEvent.Action.VIEW, object_type="volunteers.volunteer"
+    )
     assert event.actor == tenant.users["caseworker"]
     assert event.object_id == str(mine.interpreter.volunteer_id)

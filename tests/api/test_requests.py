@@ -899,7 +899,9 @@ def test_seeing_the_interpreter_is_audited(api_as, tenant) -> None:
     api_as("caseworker").get(detail(assignment.request))
     api_as("caseworker").get(detail(open_one))
 
-    (event,) = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW)
+    (event,) = AuditEvent.objects.filter(
+        action=AuditEvent.Action.VIEW, object_type="volunteers.volunteer"
+    )
     assert event.actor == tenant.users["caseworker"]
     assert event.object_id == str(assignment.interpreter.volunteer_id)
 
