@@ -295,7 +295,8 @@ def funding_report(*, user: User, center: Center, start: dt.date, end: dt.date) 
         .filter(center_id=center.pk, month__gte=start.replace(day=1), month__lte=end.replace(day=1))
         .order_by()
     )
-    paid = entries.aggregate(total=Sum("amount"))["total"] or ZERO
+    # Summed as decimals here: SQLite would sum the amounts as floating point numbers.
+    paid = sum(entries.values_list("amount", flat=True), ZERO)
     return FundingReport(
         center=center,
         start=start,
