@@ -27,6 +27,7 @@ from typing import Any
 
 from django.apps import apps
 from django.utils.module_loading import module_has_submodule
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,25 @@ def person_export_sections(volunteer: Any) -> dict[str, Any]:
         if export is not None:
             sections.update(export(volunteer))
     return sections
+
+
+def person_export_labels() -> dict[str, Any]:
+    """The sections' names in words (``EXPORT_LABELS`` of each module), for the person's page."""
+    labels: dict[str, Any] = {}
+    for module in personal_data_modules():
+        labels.update(getattr(module, "EXPORT_LABELS", {}))
+    return labels
+
+
+def person_export_summary(volunteer: Any) -> list[tuple[str, int]]:
+    """Each app's section of the export with how many entries it holds (a record: 1), in
+    words, for the person's own page; the download has the entries themselves."""
+    labels = person_export_labels()
+    summary = []
+    for key, value in person_export_sections(volunteer).items():
+        count = len(value) if isinstance(value, list) else int(value is not None)
+        summary.append((str(labels.get(key, key)), count))
+    return summary
 
 
 def iso(value: Any) -> str | None:
@@ -164,6 +184,15 @@ PERSONAL_DATA: dict[str, PersonalData] = {
         erased=("session_data",),
         note="Login sessions, expiring after 30 minutes idle and 12 hours at most.",
     ),
+}
+
+
+#: The names of this module's export sections, in words.
+EXPORT_LABELS = {
+    "account": _("Login and second factor"),
+    "memberships": _("Roles in the centers"),
+    "messages": _("Messages sent to you"),
+    "record_history": _("Who opened or changed your record"),
 }
 
 

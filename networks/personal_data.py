@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from core.personal_data import ACTOR, PersonalData, iso
 
 PERSONAL_DATA: dict[str, PersonalData] = {
@@ -60,6 +62,16 @@ PERSONAL_DATA: dict[str, PersonalData] = {
         kept=("pate", "rejected_by"),
         note="A Pate proposal a coordinator rejected. " + ACTOR,
     ),
+}
+
+
+#: The names of this module's export sections, in words.
+EXPORT_LABELS = {
+    "network_memberships": _("Network memberships"),
+    "networks_led": _("Networks you lead"),
+    "sponsorships": _("Sponsorships"),
+    "check_ins": _("Check-ins"),
+    "rejected_proposals": _("Proposals not taken up"),
 }
 
 

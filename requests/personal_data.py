@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from core.personal_data import ACTOR, PersonalData, iso
 
 #: Fields blanked by the retention job (``requests-retention``, :mod:`requests.retention`).
@@ -130,6 +132,16 @@ PERSONAL_DATA: dict[str, PersonalData] = {
         note="A coordinator's exception from the client cap (pseudonym). " + ACTOR,
     ),
     "requests.billingmonth": PersonalData(kept=("closed_by",), note=ACTOR),
+}
+
+
+#: The names of this module's export sections, in words.
+EXPORT_LABELS = {
+    "offers": _("Offers"),
+    "assignments": _("Assignments"),
+    "einsatznachweise": _("Einsatznachweise"),
+    "request_exclusions": _("Requests you are not offered again"),
+    "allowance_entries": _("Allowance entries"),
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from core.personal_data import PersonalData, iso
 
 PERSONAL_DATA: dict[str, PersonalData] = {
@@ -31,6 +33,10 @@ PERSONAL_DATA: dict[str, PersonalData] = {
         ),
     ),
 }
+
+
+#: The names of this module's export sections, in words.
+EXPORT_LABELS = {"interpreter_profile": _("Interpreter profile")}
 
 
 def export_person(volunteer: Any) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from core.forms import form_values, run_service
 from core.models import Center, Language, Place, Role
 from core.params import parse_choice, parse_id
+from core.personal_data import person_export_summary
 from core.phone import format_phone_national
 from core.selectors import center_list
 from core.web import AuthenticatedHttpRequest, paginate, query_without_page, role_required
@@ -1006,7 +1007,11 @@ def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "volunteers/my_data.html",
-        {**_person_context(selectors.volunteer_detail(volunteer=volunteer)), "data": data},
+        {
+            **_person_context(selectors.volunteer_detail(volunteer=volunteer)),
+            "data": data,
+            "other_records": person_export_summary(volunteer),
+        },
     )
 
 

@@ -242,3 +242,16 @@ def test_the_own_download_holds_the_sections(tenant, person):
     data = json.loads(response.content)
     assert len(data["offers"]) == 2  # the declined one and the assignment's
     assert timezone.is_aware(dt.datetime.fromisoformat(data["offers"][0]["made_at"]))
+
+
+@pytest.mark.django_db
+def test_the_own_page_names_every_further_record_with_its_count(tenant, person):
+    from django.test import Client
+
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(tenant.users["volunteer"])
+    response = client.get("/my/data/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    for line in ("Offers: 2", "Allowance entries: 1", "Check-ins: 1", "Interpreter profile: 1"):
+        assert line in text
