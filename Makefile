@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Two test processes by default (pytest-xdist): CI's machine has two cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test test-sqlite test-postgres lint mypy messages bench bench-e2e setup clean
+.PHONY: run test test-sqlite test-postgres lint mypy audit messages bench bench-e2e setup clean
 
 # What mypy checks (settings in pyproject.toml: [tool.mypy], [tool.django-stubs]).
 MYPY_PATHS := config core volunteers sprachpool networks matching api bench scripts
@@ -49,6 +49,12 @@ lint: $(STAMP)
 
 mypy: $(STAMP)
 	$(PY) -m mypy $(MYPY_PATHS)
+
+## make audit: bandit (medium and high; also in make test, tests/security/test_bandit.py) and
+## pip-audit of the installed dependencies (needs the network: it asks the PyPI advisory database)
+audit: $(STAMP)
+	$(PY) -m bandit -r config core volunteers sprachpool networks requests matching api reports -ll -ii -x tests,.venv,migrations
+	$(PY) -m pip_audit --strict --progress-spinner off
 
 ## make messages: refresh and compile the translations (needs GNU gettext)
 messages: $(STAMP)

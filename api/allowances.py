@@ -39,7 +39,7 @@ class AllowanceOutputSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text=", ".join(AllowanceEntry.Kind.values))
     basis = serializers.CharField(help_text=", ".join(AllowanceEntry.Basis.values))
     rule = serializers.CharField()
-    client_ref = serializers.CharField(help_text="Coordinators only.")
+    client_ref = serializers.CharField(required=False, help_text="Coordinators only.")
     cap_position = serializers.IntegerField(allow_null=True)
     cap = serializers.IntegerField(allow_null=True)
     minutes = serializers.IntegerField(allow_null=True)

@@ -21,13 +21,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.log import db_error_summary
+from core.outage import RETRY_AFTER_SECONDS, is_database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +65,29 @@ def translate_exception(exc: Exception) -> Exception:
     return exc
 
 
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler404``: a URL under ``/api/`` that matches no route (``/api/v1/volunteers/x/``)
+    answers JSON like every other API error; the web pages keep their page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+    return page_not_found(request, exception or Http404())
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    """503: the database cannot be reached for a moment (``core.outage``)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("The database is briefly unavailable. Please try again.")
+    default_code = "database_unavailable"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, taught about Django's ``ValidationError`` and the bad-input classes."""
+    """DRF's handler, taught about Django's ``ValidationError``, the bad-input classes and
+    a database out of reach (503 with ``Retry-After``)."""
+    if is_database_unavailable(exc):
+        logger.warning("Database unreachable: answered 503")
+        response = drf_exception_handler(DatabaseUnavailable(), context)
+        if response is not None:
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return drf_exception_handler(translate_exception(exc), context)

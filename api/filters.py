@@ -25,11 +25,12 @@ class SearchField(serializers.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_blank", True)
         kwargs.setdefault("default", "")
-        super().__init__(max_length=max_length, **kwargs)
+        # Not the field's own max_length: that would document (and refuse) longer text.
+        self.cut_at = max_length
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> str:
-        text = super().to_internal_value(data)
-        return text[: self.max_length] if self.max_length is not None else text
+        return super().to_internal_value(data)[: self.cut_at]
 
 
 def flag(**kwargs: Any) -> serializers.BooleanField:

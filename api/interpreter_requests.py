@@ -120,7 +120,10 @@ class RequestOutputSerializer(serializers.Serializer):
     topic = serializers.CharField()
     minors_involved = serializers.BooleanField()
     gender_preference = serializers.SerializerMethodField()
-    client_ref = serializers.CharField()
+    # Left out for the interpreter (hide_client_ref): not required in the schema.
+    client_ref = serializers.CharField(
+        required=False, help_text="Not shown to the interpreter of an assignment."
+    )
     priority = serializers.CharField(help_text=", ".join(Priority.values))
     urgency_reason = serializers.CharField()
     notes = serializers.CharField()

@@ -67,7 +67,12 @@ class InterpreterOutputSerializer(serializers.Serializer):
     modes = serializers.ListField(child=serializers.CharField())
     max_travel_km = serializers.IntegerField()
     gender = serializers.SerializerMethodField()
-    excluded_clients = serializers.ListField(child=serializers.CharField())
+    # Only for the coordinators of the interpreter's center: not required in the schema.
+    excluded_clients = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Shown to the coordinators of the interpreter's center only.",
+    )
     declined_topics = serializers.ListField(child=serializers.CharField())
     allowance_tier = serializers.CharField()
     is_active = serializers.BooleanField()
@@ -200,13 +205,18 @@ class InterpreterListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         q = SearchField(help_text="Part of the name")
         language = SearchField(max_length=12, help_text="Language code, e.g. ar")
+        # allow_blank: an empty ``?mode=`` means "any", as DRF reads query strings (and
+        # the schema says so, schemathesis checks it).
         min_level = serializers.ChoiceField(
-            choices=Level.choices, required=False, help_text="With language: at least this level"
+            choices=Level.choices,
+            required=False,
+            allow_blank=True,
+            help_text="With language: at least this level",
         )
-        mode = serializers.ChoiceField(choices=Mode.choices, required=False)
+        mode = serializers.ChoiceField(choices=Mode.choices, required=False, allow_blank=True)
         town = SearchField(max_length=200, help_text="Home town: place id or name")
         qualification = serializers.ChoiceField(
-            choices=InterpreterProfile.Qualification.choices, required=False
+            choices=InterpreterProfile.Qualification.choices, required=False, allow_blank=True
         )
         active = flag()
         cleared = flag(help_text="Paperwork cleared for offers")

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -81,12 +82,31 @@ class LanguageSkillSerializer(ItemSerializer):
     level = LevelField(max_length=20)
 
 
+#: ``09:00`` or ``09:00:00``, as the schema documents the wall-clock times.
+WALL_CLOCK_PATTERN = r"^\d{2}:\d{2}(:\d{2})?$"
+
+
+@extend_schema_field({"type": "string", "pattern": WALL_CLOCK_PATTERN, "example": "09:00"})
+class WallClockTimeField(serializers.TimeField):
+    """A time of day written ``HH:MM`` (seconds allowed on input): not OpenAPI's ``time``
+    format, which would demand seconds and an offset."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value: Any) -> Any:
+        if not isinstance(value, str) or not re.fullmatch(WALL_CLOCK_PATTERN, value, re.ASCII):
+            self.fail("invalid", format="hh:mm")
+        return super().to_internal_value(value)
+
+
 class SlotSerializer(ItemSerializer):
     """A weekly time the person is available (Europe/Berlin wall-clock time)."""
 
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 = Monday")
-    start = serializers.TimeField(format="%H:%M", source="start_time")
-    end = serializers.TimeField(format="%H:%M", source="end_time")
+    start = WallClockTimeField(source="start_time")
+    end = WallClockTimeField(source="end_time")
 
 
 def languages_field(**kwargs: Any) -> serializers.ListSerializer:

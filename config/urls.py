@@ -16,3 +16,8 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# An unknown URL under /api/ answers JSON, the pages their 404 page.
+handler404 = "api.exceptions.not_found"
+# The database unreachable for a moment: 503 with Retry-After, not a 500 (core/outage.py).
+handler500 = "core.outage.server_error"
