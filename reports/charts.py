@@ -25,11 +25,11 @@ BAR = "#1d5f8a"
 BAR_LIGHT = "#d4e6f1"
 GRID = "#9aa5b1"
 #: The drawing's width in user units (it scales to the page's width).
-WIDTH = 640
-FONT_SIZE = 13
-ROW_HEIGHT = 26
-LABEL_WIDTH = 190
-VALUE_WIDTH = 70
+WIDTH = 520
+FONT_SIZE = 14
+ROW_HEIGHT = 28
+LABEL_WIDTH = 170
+VALUE_WIDTH = 60
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def _text(parent: ET.Element, x: float, y: float, text: str, **attrs: str) -> ET
     return element
 
 
-def _short(label: str, limit: int = 26) -> str:
+def _short(label: str, limit: int = 18) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -121,7 +121,7 @@ def bar_chart(
     for index, bar in enumerate(bars):
         y = 8 + index * ROW_HEIGHT
         group = ET.SubElement(svg, "g")
-        _text(group, LABEL_WIDTH - 8, y + 13, _short(bar.label), **{"text-anchor": "end"})
+        _text(group, LABEL_WIDTH - 8, y + 14, _short(bar.label), **{"text-anchor": "end"})
         length = span * bar.value / scale_max if scale_max and bar.value > 0 else 0
         if length:
             ET.SubElement(
@@ -136,7 +136,7 @@ def bar_chart(
                     "stroke": BAR,
                 },
             )
-        _text(group, LABEL_WIDTH + length + 6, y + 13, bar.text, **{"font-weight": "600"})
+        _text(group, LABEL_WIDTH + length + 6, y + 14, bar.text, **{"font-weight": "600"})
     return _render(svg)
 
 
@@ -174,8 +174,8 @@ def column_chart(
     count = max(1, len(bars))
     slot = (WIDTH - left - 8) / count
     width = max(2.0, slot * 0.7)
-    every = max(1, round(count / 12))
-    show_values = count <= 26
+    every = max(1, round(count / 8))
+    show_values = count <= 16
     for index, bar in enumerate(bars):
         x = left + index * slot + (slot - width) / 2
         h = plot_h * min(bar.value, maximum) / maximum if maximum and bar.value > 0 else 0
@@ -201,7 +201,7 @@ def column_chart(
                 center,
                 y - 5,
                 bar.text,
-                **{"text-anchor": "middle", "font-size": "11", "font-weight": "600"},
+                **{"text-anchor": "middle", "font-size": "13", "font-weight": "600"},
             )
         if index % every == 0:
             _text(
@@ -209,6 +209,6 @@ def column_chart(
                 center,
                 height - bottom + 16,
                 bar.label,
-                **{"text-anchor": "middle", "font-size": "11"},
+                **{"text-anchor": "middle", "font-size": "13"},
             )
     return _render(svg)

@@ -75,7 +75,12 @@ def _center(request: AuthenticatedHttpRequest) -> tuple[list[Center], Center | N
 
 def _period_form(request: AuthenticatedHttpRequest) -> PeriodForm:
     bound = any(request.GET.get(name) for name in ("from", "to"))
-    return PeriodForm(request.GET if bound else None, default=selectors.default_period())
+    default = selectors.default_period()
+    return PeriodForm(
+        request.GET if bound else None,
+        default=default,
+        initial={"from": default[0], "to": default[1]},
+    )
 
 
 @dataclass(frozen=True)

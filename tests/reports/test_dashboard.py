@@ -203,3 +203,14 @@ def test_the_offers_counted_as_expiring_are_pending_ones(seeded: Tenant) -> None
     )
     counts = selectors.dashboard_counts(user=seeded.users["coordinator"], center=seeded.center)
     assert counts["expiring"] == 0
+
+
+def test_the_home_page_has_a_card_for_coordinators_only(client: Client, tenant: Tenant) -> None:
+    url = reverse("reports-dashboard")
+    client.force_login(tenant.users["coordinator"])
+    assert f'href="{url}"' in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode().replace(
+        'href="/reports/" aria-current', ""
+    )
+    assert any(card.url == url for card in client.get("/").context["home_cards"])
+    client.force_login(tenant.users["caseworker"])
+    assert not any(card.url == url for card in client.get("/").context["home_cards"])
