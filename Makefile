@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Two test processes by default (pytest-xdist): CI's machine has two cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test test-sqlite test-postgres lint mypy audit messages bench bench-e2e setup clean
+.PHONY: run test test-sqlite test-postgres lint mypy audit messages bench bench-e2e setup clean browser-deps
 
 # What mypy checks (settings in pyproject.toml: [tool.mypy], [tool.django-stubs]).
 MYPY_PATHS := config core volunteers sprachpool networks matching api bench scripts
@@ -60,6 +60,12 @@ audit: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l de --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=tests --ignore=scripts
 	$(PY) manage.py compilemessages -l de --ignore=.venv
+
+## make browser-deps: what the browser tests need beside Playwright (a dev dependency):
+## Debian's Chromium (apt-get, as root) and axe-core from the npm registry into var/axe
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@test -f var/axe/node_modules/axe-core/axe.min.js || npm install --silent --prefix var/axe axe-core@4
 
 bench: $(STAMP)
 	$(PY) bench/run.py
