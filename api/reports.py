@@ -52,6 +52,68 @@ class SummaryFilterSerializer(serializers.Serializer):
         return attrs
 
 
+class _CountsSerializer(serializers.Serializer):
+    requests = serializers.IntegerField(allow_null=True, help_text="Not cancelled.")
+    filled = serializers.IntegerField(allow_null=True, help_text="Assigned or completed.")
+    unfilled = serializers.IntegerField(allow_null=True)
+    cancelled = serializers.IntegerField(allow_null=True)
+    hours = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+    fill_rate = serializers.FloatField(allow_null=True, help_text="filled / requests")
+    suppressed = serializers.BooleanField(help_text="A count of 1 or 2 is null (state=1).")
+
+
+def _group_serializer(key: str, field: serializers.Field) -> type[serializers.Serializer]:
+    """A row of one grouping: its key (``language``, ``department``, ``mode``, ``month``),
+    its label and the counts."""
+
+    class Group(_CountsSerializer):
+        def get_fields(self) -> dict[str, serializers.Field]:
+            return {key: field, "label": serializers.CharField(), **super().get_fields()}
+
+    Group.__name__ = Group.__qualname__ = f"SummaryBy{key.capitalize()}"
+    return Group
+
+
+class _ReasonSerializer(serializers.Serializer):
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            "reason": serializers.CharField(help_text="The engine's reason code, or no_run."),
+            "label": serializers.CharField(),
+            "count": serializers.IntegerField(allow_null=True),
+            "suppressed": serializers.BooleanField(),
+        }
+
+
+class _SponsorshipsSerializer(serializers.Serializer):
+    started = serializers.IntegerField(allow_null=True)
+    ended = serializers.IntegerField(allow_null=True)
+
+
+class SummaryOutputSerializer(serializers.Serializer):
+    """The body (documentation: the view returns :func:`reports.selectors.summary_data`)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            "from": serializers.DateField(),
+            "to": serializers.DateField(),
+            "centers": serializers.ListField(child=serializers.IntegerField()),
+            "for_state": serializers.BooleanField(),
+            "suppressed_below": serializers.IntegerField(allow_null=True),
+            "requests": _CountsSerializer(),
+            "unfilled_reasons": _ReasonSerializer(many=True),
+            "by_language": _group_serializer("language", serializers.CharField())(many=True),
+            "by_department": _group_serializer("department", serializers.IntegerField())(many=True),
+            "by_mode": _group_serializer("mode", serializers.CharField())(many=True),
+            "by_month": _group_serializer("month", serializers.CharField(help_text="YYYY-MM"))(
+                many=True
+            ),
+            "sponsorships": _SponsorshipsSerializer(),
+            "active_volunteers": serializers.IntegerField(allow_null=True),
+            "active_interpreters": serializers.IntegerField(allow_null=True),
+            "suppressed": serializers.BooleanField(),
+        }
+
+
 class ReportSummaryApi(APIView):
     permission_classes = [IsCoordinator]
 
@@ -63,7 +125,7 @@ class ReportSummaryApi(APIView):
             OpenApiParameter("center", int, description="One center (default: all yours)."),
             OpenApiParameter("state", bool, description="For the state: counts below 3 null."),
         ],
-        responses={200: dict},
+        responses=SummaryOutputSerializer,
     )
     def get(self, request: AuthenticatedRequest) -> Response:
         query = parse_query(SummaryFilterSerializer, request)

@@ -273,3 +273,17 @@ def test_the_csv_refuses_a_bad_period(client: Client, tenant: Tenant) -> None:
     response = client.get(reverse("reports-summary-download"), {"from": "2019-01-01"})
     assert response.status_code == 400
     assert not AuditEvent.objects.filter(object_type="reports.summary").exists()
+
+
+def test_the_body_has_exactly_the_documented_keys(
+    api_as: Callable[..., Any], seeded: Tenant
+) -> None:
+    from api.reports import SummaryOutputSerializer
+
+    body = api_as("coordinator").get(URL).json()
+    fields = SummaryOutputSerializer().fields
+    assert set(body) == set(fields)
+    assert set(body["requests"]) == set(fields["requests"].fields)
+    for name in ("by_language", "by_department", "by_mode", "by_month", "unfilled_reasons"):
+        documented = set(fields[name].child.fields)
+        assert all(set(row) == documented for row in body[name]), name
