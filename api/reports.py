@@ -57,7 +57,10 @@ class _CountsSerializer(serializers.Serializer):
     filled = serializers.IntegerField(allow_null=True, help_text="Assigned or completed.")
     unfilled = serializers.IntegerField(allow_null=True)
     cancelled = serializers.IntegerField(allow_null=True)
-    hours = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+    # The body gives hours as a decimal string ("12.5", reports.selectors.summary_data).
+    hours = serializers.DecimalField(
+        max_digits=9, decimal_places=1, allow_null=True, coerce_to_string=True
+    )
     fill_rate = serializers.FloatField(allow_null=True, help_text="filled / requests")
     suppressed = serializers.BooleanField(help_text="A count of 1 or 2 is null (state=1).")
 
