@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import views_billing, views_dashboard, views_replay
+from reports import views_billing, views_dashboard, views_exports, views_replay
 
 urlpatterns = [
     path("reports/", views_dashboard.dashboard, name="reports-dashboard"),
