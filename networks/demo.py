@@ -290,7 +290,9 @@ def _seed_network(
         counts["check_ins"] += _sync_check_ins(sponsorship, dates, rng)
     # The first two Paten can take on two sponsorships at once.
     Volunteer.objects.filter(pk__in=[v.pk for v in paten[:2]]).update(sponsorship_capacity=2)
-    spoken = _free_pate_languages(paten)
+    codes = _free_pate_languages(paten)
+    by_code = Language.objects.in_bulk(codes)
+    spoken = [by_code[code] for code in codes]
     for number in range(spec.waiting):
         household = _household(
             center=center,
