@@ -830,8 +830,8 @@ def test_my_assignments_read_in_a_bounded_number_of_queries(
             end=timezone.now() - dt.timedelta(days=day + 1),
         )
 
-    # 11: the page, and the menu's count of unread messages (one query).
-    with django_assert_max_num_queries(11):
+    # 12: the page, the menu's count of unread messages and the two-factor check (one each).
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("assignment-list"))
 
     assert len(response.context["upcoming"]) == 6
