@@ -41,6 +41,12 @@ from tests.requests.factories import InterpreterRequestFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """The pages' texts are asserted in English (the default language is German)."""
+    settings.LANGUAGE_CODE = "en"
+
 BERLIN = ZoneInfo("Europe/Berlin")
 FRIEDBERG = (50.3353, 8.7550)
 BUEDINGEN = (50.2906, 9.1126)
