@@ -9,7 +9,7 @@ PYTEST_ARGS ?= -n 2
 .PHONY: run test test-sqlite test-postgres lint mypy audit messages bench bench-e2e setup clean browser-deps
 
 # What mypy checks (settings in pyproject.toml: [tool.mypy], [tool.django-stubs]).
-MYPY_PATHS := config core volunteers sprachpool networks matching api bench scripts
+MYPY_PATHS := config core volunteers sprachpool networks requests matching api reports bench scripts
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

@@ -481,9 +481,12 @@ class _Seeder:
             return
         took_place = spec.proof != "client_absent"
         reason = "" if took_place else AbsenceReason.CLIENT_ABSENT
-        times = (assignment.start, assignment.end) if took_place else (None, None)
         extra = dt.timedelta(minutes=30 if spec.proof == "disputed" else 0)
-        interpreter_times = (times[0], times[1] + extra) if took_place else times
+        times: tuple[dt.datetime | None, dt.datetime | None] = (None, None)
+        interpreter_times: tuple[dt.datetime | None, dt.datetime | None] = (None, None)
+        if took_place:
+            times = (assignment.start, assignment.end)
+            interpreter_times = (assignment.start, assignment.end + extra)
         user = assignment.interpreter.volunteer.user
         if user is not None:
             confirmations.confirmation_record(
