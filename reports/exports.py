@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -86,13 +87,19 @@ def _xlsx_cell(value: Cell) -> Any:
     return value
 
 
+def sheet_title(title: str) -> str:
+    """A title Excel accepts for a sheet: none of ``[]:*?/\\``, at most 31 characters
+    ("Aufträge je Klient/in" becomes "Aufträge je Klient-in")."""
+    return re.sub(r"[\[\]:*?/\\]", "-", title)[:31]
+
+
 def xlsx_bytes(tables: Iterable[Table]) -> bytes:
     """The tables as one workbook, a sheet each: bold headers, amounts as numbers with two
     decimals, dates as dates, text cells safe."""
     book = Workbook()
     book.remove(book.active)
     for table in tables:
-        sheet = book.create_sheet(title=table.title[:31])
+        sheet = book.create_sheet(title=sheet_title(table.title))
         sheet.append([_xlsx_cell(h) for h in table.headers])
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,27 @@ def _language_code(request: pytest.FixtureRequest) -> Any:
     request.getfixturevalue("settings").LANGUAGE_CODE = code
     with translation.override(code):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _languages_present(request: pytest.FixtureRequest) -> None:
+    """Transactional tests: the languages seeded by ``core``'s data migration are there.
+
+    A transactional test ends with a flush, and ``serialized_rollback`` restores the
+    migration's rows only for tests that ask for it; which test a worker ran before depends
+    on pytest-xdist's distribution. Seeding them again here (idempotent) makes every
+    transactional test independent of that order.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (marker.kwargs.get("transaction") or "transaction" in marker.args):
+        return
+    from django.apps import apps
+
+    from core.models import Language
+
+    if not Language.objects.exists():
+        seed = importlib.import_module("core.migrations.0002_seed_languages").seed_languages
+        seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -42,10 +42,6 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var/browser"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
-# Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are
-# plain synchronous code between its calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def _missing() -> str | None:
     if not Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is None:
@@ -161,8 +157,17 @@ class Pages:
 
 @pytest.fixture
 def pages(
-    request: pytest.FixtureRequest, browser: Any, live_server: Any, axe_source: str, settings: Any
+    request: pytest.FixtureRequest,
+    browser: Any,
+    live_server: Any,
+    axe_source: str,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Pages]:
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # plain synchronous code between its calls. Only for this test: `check --deploy` in a
+    # subprocess of another test must not inherit it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.SITE_URL = live_server.url  # links in the mails lead to this server
     language = getattr(request, "param", "de")
     folder = SCREENSHOTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)

@@ -164,3 +164,11 @@ def test_an_unknown_list_or_format_is_not_found(coordinator: Client) -> None:
     assert export(coordinator, "households").status_code == 404
     assert export(coordinator, "volunteers", "pdf").status_code == 404
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_sheet_titles_lose_the_characters_excel_refuses():
+    from reports.exports import sheet_title
+
+    assert sheet_title("Aufträge je Klient/in") == "Aufträge je Klient-in"
+    assert sheet_title("a[b]:c*d?e\\f") == "a-b--c-d-e-f"
+    assert len(sheet_title("x" * 40)) == 31
