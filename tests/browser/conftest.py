@@ -55,8 +55,12 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Chromium for one test. Per test, not per session: Playwright's sync API keeps an
+    event loop running in this thread while it is started, and Django refuses ORM calls
+    under a running loop, so the database flush after this test and every later test of
+    the worker must run after it has stopped."""
     missing = _missing()
     if missing:
         if os.environ.get("REQUIRE_BROWSER") == "1":
@@ -64,6 +68,10 @@ def browser() -> Iterator[Any]:
         pytest.skip(f"Browser tests skipped: {missing}.")
     from playwright.sync_api import sync_playwright
 
+    # While the loop runs, the test's own ORM calls are plain synchronous code between
+    # Playwright's calls; only for this test (a subprocess of another test, `check
+    # --deploy`, must not inherit it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -162,12 +170,7 @@ def pages(
     live_server: Any,
     axe_source: str,
     settings: Any,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Pages]:
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # plain synchronous code between its calls. Only for this test: `check --deploy` in a
-    # subprocess of another test must not inherit it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.SITE_URL = live_server.url  # links in the mails lead to this server
     language = getattr(request, "param", "de")
     folder = SCREENSHOTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
