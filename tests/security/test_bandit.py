@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 #: The apps and settings bandit reads; the tests, migrations and the virtualenv not.
@@ -58,6 +59,10 @@ def _findings() -> list[dict[str, object]]:
 
 
 def test_bandit_finds_nothing_unexplained() -> None:
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("bandit reads the source only: once, on the SQLite leg.")
     base = Path(settings.BASE_DIR)
     unexplained = [
         f"{finding['filename']}:{finding['line_number']} {finding['test_id']} "
