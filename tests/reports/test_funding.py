@@ -71,7 +71,7 @@ def october(tenant: Tenant, other_tenant: Tenant) -> None:
     # Not counted: before and after the period (Berlin days), did not take place, cancelled,
     # another center.
     held(tenant, arabic, "ar", "K-9", dt.datetime(2026, 9, 30, 23, 30, tzinfo=BERLIN))
-    held(tenant, arabic, "ar", "K-9", dt.datetime(2026, 11, 1, 0, 30, tzinfo=BERLIN))
+    held(tenant, arabic, "ar", "K-9", dt.datetime(2026, 11, 1, 3, 0, tzinfo=BERLIN))
     held(tenant, arabic, "ar", "K-9", day(20), took_place=False)
     held(tenant, arabic, "ar", "K-9", day(21), status=Assignment.Status.CANCELLED, took_place=None)
     stranger = make_interpreter(center=other_tenant.center)
