@@ -28,15 +28,13 @@ from openpyxl.utils import get_column_letter
 
 from core.models import AuditEvent, Center, User
 from core.services import audit_log
+from reports import selectors
 
 Cell = str | int | Decimal | dt.date | None
 
 #: Characters a spreadsheet may read as the start of a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: Below this, a count in a state-facing export is shown as "<3".
-SMALL_COUNT = 3
-
 
 def safe_text(value: str) -> str:
     """``value`` with a leading ``'`` when a spreadsheet would take it for a formula."""
@@ -44,8 +42,10 @@ def safe_text(value: str) -> str:
 
 
 def suppressed(count: int) -> int | str:
-    """A count for the state: 1 and 2 become ``"<3"`` (0 and 3 or more stay)."""
-    return "<3" if 0 < count < SMALL_COUNT else count
+    """A count for the state as a cell: the one rule of :func:`reports.selectors.suppressed`,
+    written ``"<3"`` where it hides the count."""
+    shown = selectors.suppressed(count, state=True)
+    return "<3" if shown is None else shown
 
 
 @dataclass
